@@ -1,0 +1,142 @@
+//! Reading a topology from JSON: syntax, schema version and migration, then typed fields.
+
+use serde_json::Value;
+
+use super::Topology;
+
+/// The schema version this build writes. Version 1 files are migrated on load.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Why a topology could not be read. Each variant names where the problem is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    #[error("line {line}, column {column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("schemaVersion: missing; expected a number, the current version is {SCHEMA_VERSION}")]
+    MissingVersion,
+    #[error("schemaVersion: version {found} is newer than this build of Tandem understands (up to {SCHEMA_VERSION})")]
+    UnsupportedVersion { found: u64 },
+    #[error("{path}: {message}")]
+    Field { path: String, message: String },
+}
+
+impl LoadError {
+    /// The field path the error is about, when there is one (`secondary.vpc.cidr`).
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            LoadError::Field { path, .. } => Some(path),
+            LoadError::MissingVersion | LoadError::UnsupportedVersion { .. } => {
+                Some("schemaVersion")
+            }
+            LoadError::Syntax { .. } => None,
+        }
+    }
+}
+
+/// Reads a topology from JSON text.
+pub fn load(json: &str) -> Result<Topology, LoadError> {
+    let value: Value = serde_json::from_str(json).map_err(|e| LoadError::Syntax {
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })?;
+    load_value(value)
+}
+
+/// Reads a topology from an already parsed JSON value.
+pub fn load_value(mut value: Value) -> Result<Topology, LoadError> {
+    if !value.is_object() {
+        return Err(LoadError::Field {
+            path: "(top level)".into(),
+            message: "expected a JSON object describing a topology".into(),
+        });
+    }
+    let version = match value.get("schemaVersion") {
+        None => return Err(LoadError::MissingVersion),
+        Some(v) => v.as_u64().ok_or_else(|| LoadError::Field {
+            path: "schemaVersion".into(),
+            message: format!("`{v}` is not a schema version: expected a whole number"),
+        })?,
+    };
+    if version > u64::from(SCHEMA_VERSION) {
+        return Err(LoadError::UnsupportedVersion { found: version });
+    }
+    if version == 0 {
+        return Err(LoadError::Field {
+            path: "schemaVersion".into(),
+            message: "`0` is not a schema version: versions start at 1".into(),
+        });
+    }
+    if version == 1 {
+        migrate_v1(&mut value)?;
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        LoadError::Field {
+            path: if path == "." {
+                "(top level)".into()
+            } else {
+                path
+            },
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// Writes a topology as pretty JSON (the format `load` reads; the round trip is lossless).
+pub fn to_json(topology: &Topology) -> String {
+    // Serializing plain data with string keys cannot fail.
+    serde_json::to_string_pretty(topology).unwrap_or_default()
+}
+
+/// Version 1 described NAT as a gateway count (`natGateways`) and manual approval as a
+/// `failover.approvalMinutes` beside `failover.decision: "manual"`.
+fn migrate_v1(value: &mut Value) -> Result<(), LoadError> {
+    for side in ["primary", "secondary"] {
+        let Some(vpc) = value.get_mut(side).and_then(|r| r.get_mut("vpc")) else {
+            continue;
+        };
+        let Some(vpc) = vpc.as_object_mut() else {
+            continue;
+        };
+        let Some(count) = vpc.remove("natGateways") else {
+            continue;
+        };
+        let count = count.as_u64().ok_or_else(|| LoadError::Field {
+            path: format!("{side}.vpc.natGateways"),
+            message: format!("`{count}` is not a gateway count: expected a whole number"),
+        })?;
+        let mode = match count {
+            0 => "none",
+            1 => "shared",
+            _ => "perAz",
+        };
+        vpc.insert("nat".into(), Value::from(mode));
+    }
+    if let Some(failover) = value.get_mut("failover").and_then(Value::as_object_mut) {
+        let minutes = failover.remove("approvalMinutes");
+        if failover.get("decision").and_then(Value::as_str) == Some("manual") {
+            let minutes = minutes.and_then(|m| m.as_u64()).unwrap_or(15);
+            failover.insert(
+                "decision".into(),
+                serde_json::json!({ "manual": { "approvalMinutes": minutes } }),
+            );
+        }
+    }
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("schemaVersion".into(), Value::from(SCHEMA_VERSION));
+    }
+    Ok(())
+}
+
+/// serde_json appends " at line L column C"; the variant carries them separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message.get(..i).unwrap_or(message).to_string(),
+        None => message.to_string(),
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs Tandem's whole test suite, stopping at the first failure, and ends with one line
+# `tandem: N passed, N failed`. Installs what it needs first (see scripts/setup.sh).
+#
+# Steps: format; clippy (host, wasm32); the rules doc is current; cargo test (workspace);
+# wasm-bindgen tests of engine and web in headless Chromium; a release build of the console
+# with trunk; the end-to-end browser test against that build; cfn-lint and checkov over the
+# golden templates.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+tandem_setup --all
+cd "$TANDEM_ROOT"
+
+LOG_DIR="${TANDEM_LOG_DIR:-$TANDEM_ROOT/target/test-logs}"
+mkdir -p "$LOG_DIR"
+PASSED=0
+FAILED=0
+START=$(date +%s)
+
+summary() {
+  echo
+  echo "tandem: $PASSED passed, $FAILED failed"
+}
+
+# step NAME COMMAND...: runs a command; a check that is not a test runner counts as one test.
+step() {
+  local name="$1"
+  shift
+  local log="$LOG_DIR/$name.log"
+  local t0
+  t0=$(date +%s)
+  printf '\033[1m== %s\033[0m\n' "$name"
+  if "$@" >"$log" 2>&1; then
+    local counted
+    counted=$(count_tests "$log")
+    if [ "$counted" -gt 0 ]; then
+      PASSED=$((PASSED + counted))
+      echo "   ok: $counted tests ($(($(date +%s) - t0)) s)"
+    else
+      PASSED=$((PASSED + 1))
+      echo "   ok ($(($(date +%s) - t0)) s)"
+    fi
+  else
+    local failed
+    failed=$(count_failed "$log")
+    FAILED=$((FAILED + (failed > 0 ? failed : 1)))
+    PASSED=$((PASSED + $(count_tests "$log")))
+    tail -n 80 "$log"
+    echo "   FAILED: $name (full log: $log)"
+    summary
+    exit 1
+  fi
+}
+
+# Sums the passed counts of every `test result:` line (cargo test, wasm-bindgen-test).
+count_tests() {
+  { grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$1" || true; } |
+    awk '{ s += $4 } END { print s + 0 }'
+}
+
+count_failed() {
+  { grep -Eo '[0-9]+ failed' "$1" || true; } | awk '{ s += $1 } END { print s + 0 }'
+}
+
+step fmt cargo fmt --all -- --check
+step clippy-host cargo clippy --workspace --all-targets -- -D warnings
+step clippy-wasm32 cargo clippy -p tandem-engine -p tandem-web --all-targets \
+  --target wasm32-unknown-unknown -- -D warnings
+step cargo-test cargo test --workspace
+step wasm-test-engine wasm-pack test --headless --chrome engine
+step wasm-test-web wasm-pack test --headless --chrome web
+step trunk-build trunk build --release --offline
+step e2e env TANDEM_DIST="$TANDEM_ROOT/dist" cargo test -p tandem-tests --test e2e -- --ignored --test-threads=1
+if compgen -G "tests/golden/*.template.json" >/dev/null; then
+  step cfn-lint "$CFN_LINT" --format parseable -- tests/golden/*.template.json
+  step checkov "$CHECKOV" --quiet --compact --framework cloudformation \
+    --skip-download -d tests/golden
+fi
+
+echo "   total time: $(($(date +%s) - START)) s"
+summary
