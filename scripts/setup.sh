@@ -24,7 +24,7 @@ BINARYEN_VERSION="132.0.0"
 CFN_LINT_VERSION="1.58.0"
 CHECKOV_VERSION="3.3.30"
 
-export PATH="$HOME/.cargo/bin:$TANDEM_TOOLS/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$TANDEM_TOOLS/node_modules/.bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CFN_LINT="$TANDEM_TOOLS/venv/bin/cfn-lint"
 export CHECKOV="$TANDEM_TOOLS/venv/bin/checkov"
