@@ -64,11 +64,12 @@ count_failed() {
 
 step fmt cargo fmt --all -- --check
 step clippy-host cargo clippy --workspace --all-targets -- -D warnings
-step clippy-wasm32 cargo clippy -p tandem-engine -p tandem-web --all-targets \
+step clippy-wasm32 cargo clippy -p tandem-engine -p tandem-web -p tandem-tests --all-targets \
   --target wasm32-unknown-unknown -- -D warnings
 step cargo-test cargo test --workspace
 step wasm-test-engine wasm-pack test --headless --chrome engine
 step wasm-test-web wasm-pack test --headless --chrome web
+step wasm-test-fixtures wasm-pack test --headless --chrome tests
 step trunk-build trunk build --release --offline
 step e2e env TANDEM_DIST="$TANDEM_ROOT/dist" cargo test -p tandem-tests --test e2e -- --ignored --test-threads=1
 if compgen -G "tests/golden/*.template.json" >/dev/null; then

@@ -1,1 +1,157 @@
-//! Helpers shared by the cross-crate tests.
+//! Helpers shared by the cross-crate tests: the fixture runner, used natively
+//! (`tests/fixtures.rs`) and in headless Chromium (`tests/fixtures_wasm.rs`).
+
+use serde::Deserialize;
+use tandem_engine::rules::{apply_fix, check, Edit, Fix, Severity};
+use tandem_engine::{load, presets, to_json, Topology};
+
+/// Every fixture file, embedded at build time.
+pub mod files {
+    include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    rule: String,
+    path: String,
+}
+
+/// A bad topology: a preset, edits that break it, and the findings they must cause.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BadFixture {
+    #[allow(dead_code)]
+    description: String,
+    base: String,
+    edits: Vec<Edit>,
+    expect: Vec<Expected>,
+}
+
+/// An input the loader must reject with exactly this message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InvalidFixture {
+    #[allow(dead_code)]
+    description: String,
+    #[serde(default)]
+    raw: Option<String>,
+    #[serde(default)]
+    base: Option<String>,
+    #[serde(default)]
+    edits: Vec<Edit>,
+    error: String,
+}
+
+fn build(base: &str, edits: &[Edit]) -> Result<serde_json::Value, String> {
+    let preset = presets::preset(base).ok_or_else(|| format!("no preset `{base}`"))?;
+    let mut value = serde_json::to_value(preset.topology()).map_err(|e| e.to_string())?;
+    for edit in edits {
+        tandem_engine::rules::apply_edit(&mut value, edit).map_err(|e| e.to_string())?;
+    }
+    Ok(value)
+}
+
+fn key(rule: &str, path: &str) -> String {
+    format!("{rule} at {path}")
+}
+
+/// Checks one bad fixture: the expected findings appear, no other error does, and every fix
+/// offered removes its finding without adding an error.
+pub fn run_bad(name: &str, text: &str) -> Result<(), String> {
+    let fx: BadFixture = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+    let value = build(&fx.base, &fx.edits).map_err(|e| format!("{name}: {e}"))?;
+    let topology: Topology = tandem_engine::model::load_value(value)
+        .map_err(|e| format!("{name}: does not load: {e}"))?;
+    let report = check(&topology);
+    let found: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| key(&f.rule, &f.path))
+        .collect();
+    for e in &fx.expect {
+        if !found.contains(&key(&e.rule, &e.path)) {
+            return Err(format!(
+                "{name}: expected {} ; found {found:#?}",
+                key(&e.rule, &e.path)
+            ));
+        }
+    }
+    let expected: Vec<String> = fx.expect.iter().map(|e| key(&e.rule, &e.path)).collect();
+    let errors = |findings: &[tandem_engine::Finding]| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| key(&f.rule, &f.path))
+            .collect()
+    };
+    let before = errors(&report.findings);
+    if let Some(extra) = before.iter().find(|k| !expected.contains(k)) {
+        return Err(format!("{name}: unexpected error finding {extra}"));
+    }
+    for finding in &report.findings {
+        let Some(fix) = &finding.fix else { continue };
+        let fixed = apply_fix(&topology, fix)
+            .map_err(|e| format!("{name}: fix `{}` gives an invalid topology: {e}", fix.title))?;
+        let after = check(&fixed);
+        let this = (
+            finding.rule.as_str(),
+            finding.path.as_str(),
+            finding.message.as_str(),
+        );
+        if after
+            .findings
+            .iter()
+            .any(|f| (f.rule.as_str(), f.path.as_str(), f.message.as_str()) == this)
+        {
+            return Err(format!(
+                "{name}: fix `{}` left {}",
+                fix.title,
+                key(&finding.rule, &finding.path)
+            ));
+        }
+        if let Some(new) = errors(&after.findings).iter().find(|k| !before.contains(k)) {
+            return Err(format!("{name}: fix `{}` adds the error {new}", fix.title));
+        }
+    }
+    Ok(())
+}
+
+/// Checks one invalid input: the loader rejects it with exactly the expected message.
+pub fn run_invalid(name: &str, text: &str) -> Result<(), String> {
+    let fx: InvalidFixture = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+    let input = match (&fx.raw, &fx.base) {
+        (Some(raw), _) => raw.clone(),
+        (None, Some(base)) => build(base, &fx.edits)
+            .map_err(|e| format!("{name}: {e}"))?
+            .to_string(),
+        (None, None) => return Err(format!("{name}: needs `raw` or `base`")),
+    };
+    match load(&input) {
+        Ok(_) => Err(format!(
+            "{name}: loaded, but should fail with `{}`",
+            fx.error
+        )),
+        Err(e) if e.to_string() == fx.error => Ok(()),
+        Err(e) => Err(format!("{name}: error `{e}`, expected `{}`", fx.error)),
+    }
+}
+
+/// A fix as the console and the CLI receive it (JSON), applied.
+pub fn apply_json_fix(topology: &Topology, fix_json: &str) -> Result<Topology, String> {
+    let fix: Fix = serde_json::from_str(fix_json).map_err(|e| e.to_string())?;
+    apply_fix(topology, &fix).map_err(|e| e.to_string())
+}
+
+/// JSON -> model -> JSON is lossless for every preset.
+pub fn round_trips() -> Result<(), String> {
+    for p in presets::PRESETS {
+        let t = p.topology();
+        let json = to_json(&t);
+        let again = load(&json).map_err(|e| format!("{}: {e}", p.id))?;
+        if to_json(&again) != json || again != t {
+            return Err(format!("{}: round trip changed the topology", p.id));
+        }
+    }
+    Ok(())
+}

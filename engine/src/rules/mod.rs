@@ -53,7 +53,7 @@ mod w3021_failover_ttl;
 mod w3022_queue_without_consumer;
 mod w5002_region_without_prices;
 
-pub use fix::{apply_fix, Edit, Fix};
+pub use fix::{apply_edit, apply_fix, Edit, Fix};
 
 use serde::{Deserialize, Serialize};
 
