@@ -7,7 +7,7 @@ use std::path::Path;
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut out = String::new();
-    for kind in ["bad", "invalid"] {
+    for kind in ["bad", "invalid", "analysis"] {
         let dir = root.join(kind);
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut files: Vec<_> = std::fs::read_dir(&dir)

@@ -1,16 +1,23 @@
 //! `tandem`: the engine for CI pipelines. A thin front: it reads files, calls the engine,
 //! writes results to stdout and errors to stderr.
+//!
+//! Exit codes: 0 success (no error finding), 1 error findings (or `synth` refused), 2 the input
+//! could not be read or understood.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use tandem_engine::rules;
+use tandem_engine::report;
+use tandem_engine::rules::{self, CheckReport};
+use tandem_engine::{analyze, presets, PriceTable, Topology};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "tandem",
     version,
-    about = "Check, analyse and synthesize two-region AWS DR topologies"
+    about = "Check, analyse and synthesize two-region AWS disaster-recovery topologies",
+    after_help = "Example:\n  tandem init > topology.json\n  tandem check topology.json --format sarif > tandem.sarif"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -19,34 +26,197 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Print a topology as JSON: the reference trading platform, or a preset.
+    #[command(after_help = "Example:\n  tandem init --preset warm-standby > topology.json")]
+    Init {
+        /// reference, backup-restore, pilot-light, warm-standby or active-active.
+        #[arg(long, default_value = "reference")]
+        preset: String,
+    },
+    /// Report every finding. Exits 1 when there is an error finding.
+    #[command(after_help = "Example:\n  tandem check topology.json --format sarif > tandem.sarif")]
+    Check {
+        /// The topology file (`-` reads standard input).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// A price table replacing the built-in one (same format as engine/data/prices.json).
+        #[arg(long)]
+        prices: Option<PathBuf>,
+    },
+    /// RPO per data store, RTO phases, cost lines and totals.
+    #[command(
+        after_help = "Example:\n  tandem analyze topology.json --format json | jq .cost.total"
+    )]
+    Analyze {
+        /// The topology file (`-` reads standard input).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+        format: AnalyzeFormat,
+        #[arg(long)]
+        prices: Option<PathBuf>,
+    },
     /// List every rule.
-    ///
-    /// Example: tandem rules --format markdown > docs/rules.md
+    #[command(after_help = "Example:\n  tandem rules --format markdown > docs/rules.md")]
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Explain one rule: what it checks, why, and where to read more.
+    #[command(after_help = "Example:\n  tandem explain E1002")]
+    Explain { rule: String },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum AnalyzeFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum RulesFormat {
     Text,
     Markdown,
+    Json,
 }
+
+/// A failure to read or understand input: exit code 2.
+struct InputError(String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(InputError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, InputError> {
+    match command {
+        Command::Init { preset } => {
+            let p = presets::preset(&preset).ok_or_else(|| {
+                let ids: Vec<&str> = presets::PRESETS.iter().map(|p| p.id).collect();
+                InputError(format!("no preset `{preset}`; presets: {}", ids.join(", ")))
+            })?;
+            println!("{}", tandem_engine::to_json(&p.topology()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            file,
+            format,
+            prices,
+        } => {
+            let topology = read_topology(&file)?;
+            let prices = read_prices(prices.as_deref())?;
+            let report = rules::check_with(&topology, &prices);
+            let uri = file.display().to_string();
+            match format {
+                CheckFormat::Text => print!("{}", report::findings_text(&report, &uri)),
+                CheckFormat::Json => println!("{}", report::findings_json(&report, &uri)),
+                CheckFormat::Sarif => println!("{}", report::sarif(&report, &uri)),
+            }
+            Ok(exit_for(&report))
+        }
+        Command::Analyze {
+            file,
+            format,
+            prices,
+        } => {
+            let topology = read_topology(&file)?;
+            let prices = read_prices(prices.as_deref())?;
+            let analysis = analyze(&topology, &prices);
+            match format {
+                AnalyzeFormat::Text => print!("{}", report::analysis_text(&topology, &analysis)),
+                AnalyzeFormat::Json => println!("{}", report::analysis_json(&analysis)),
+                AnalyzeFormat::Markdown => {
+                    print!("{}", report::analysis_markdown(&topology, &analysis))
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules { format } => {
             match format {
-                RulesFormat::Markdown => print!("{}", tandem_engine::report::rules_markdown()),
+                RulesFormat::Markdown => print!("{}", report::rules_markdown()),
+                RulesFormat::Json => println!("{}", report::rules_json()),
                 RulesFormat::Text => {
                     for m in rules::all_rules() {
-                        println!("{}  {:<8} {}", m.id, m.severity().label(), m.title);
+                        println!(
+                            "{}  {:<8} {:<20} {}",
+                            m.id,
+                            m.severity().label(),
+                            m.area().label(),
+                            m.title
+                        );
                     }
                 }
             }
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
+        Command::Explain { rule } => {
+            let m = rules::rule(&rule).ok_or_else(|| {
+                InputError(format!("no rule `{rule}`; `tandem rules` lists them"))
+            })?;
+            println!(
+                "{} ({}, {}): {}\n",
+                m.id,
+                m.severity().label(),
+                m.area().label(),
+                m.title
+            );
+            println!("{}\n", m.description);
+            if !m.defects.is_empty() {
+                let d: Vec<String> = m.defects.iter().map(u8::to_string).collect();
+                println!(
+                    "Catches known defect(s) {} of the design document.\n",
+                    d.join(", ")
+                );
+            }
+            println!("Source: {}", m.source);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn exit_for(report: &CheckReport) -> ExitCode {
+    if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads a file, or standard input for `-`.
+fn read_file(path: &Path) -> Result<String, InputError> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        return std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map(|_| text)
+            .map_err(|e| InputError(format!("cannot read standard input: {e}")));
+    }
+    std::fs::read_to_string(path)
+        .map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))
+}
+
+fn read_topology(path: &Path) -> Result<Topology, InputError> {
+    let text = read_file(path)?;
+    tandem_engine::load(&text).map_err(|e| InputError(format!("{}: {e}", path.display())))
+}
+
+fn read_prices(path: Option<&Path>) -> Result<PriceTable, InputError> {
+    match path {
+        None => Ok(PriceTable::builtin().clone()),
+        Some(p) => PriceTable::from_json(&read_file(p)?)
+            .map_err(|e| InputError(format!("{}: {e}", p.display()))),
     }
 }

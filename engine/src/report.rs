@@ -3,7 +3,11 @@
 
 use std::fmt::Write;
 
-use crate::rules::{all_rules, Area};
+use serde_json::{json, Value};
+
+use crate::analysis::{human_seconds, usd, Analysis};
+use crate::model::Topology;
+use crate::rules::{all_rules, Area, CheckReport, Finding, Severity};
 
 /// `docs/rules.md`: every rule's metadata, grouped by area, and the map from the design
 /// document's known defects to the rules that catch them.
@@ -77,4 +81,301 @@ fn capitalize(s: &str) -> String {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
     }
+}
+
+/// Version of the JSON documents `findings_json` and `analysis_json` write (see
+/// `docs/output-schema.md`). Bumped on any incompatible change.
+pub const OUTPUT_SCHEMA: &str = "1";
+
+/// Findings as text, one block per finding, errors first.
+pub fn findings_text(report: &CheckReport, file: &str) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let _ = writeln!(
+            out,
+            "{}[{}] {}: {}",
+            f.severity.label(),
+            f.rule,
+            f.path,
+            f.message
+        );
+        let _ = writeln!(out, "  --> {file}: {}", f.path);
+        let _ = writeln!(out, "  help: {}", f.help);
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(out, "  fix: {}", fix.title);
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{} errors, {} warnings, {} infos, {} suppressed",
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+        report.suppressed.len()
+    );
+    out
+}
+
+/// Findings as a versioned JSON document.
+pub fn findings_json(report: &CheckReport, file: &str) -> String {
+    let doc = json!({
+        "schema": format!("tandem-check/{OUTPUT_SCHEMA}"),
+        "file": file,
+        "summary": {
+            "errors": report.count(Severity::Error),
+            "warnings": report.count(Severity::Warning),
+            "infos": report.count(Severity::Info),
+            "suppressed": report.suppressed.len(),
+        },
+        "findings": report.findings,
+        "suppressed": report.suppressed,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The analysis as a versioned JSON document.
+pub fn analysis_json(analysis: &Analysis) -> String {
+    let mut doc = serde_json::to_value(analysis).unwrap_or(Value::Null);
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert(
+            "schema".into(),
+            json!(format!("tandem-analysis/{OUTPUT_SCHEMA}")),
+        );
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Every rule's metadata as JSON.
+pub fn rules_json() -> String {
+    let rules: Vec<Value> = all_rules()
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "severity": m.severity(),
+                "area": m.area(),
+                "title": m.title,
+                "description": m.description,
+                "source": m.source,
+                "defects": m.defects,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&rules).unwrap_or_default()
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// SARIF 2.1.0 for code scanning: rule metadata, results located by field path in `file`.
+pub fn sarif(report: &CheckReport, file: &str) -> String {
+    let rules: Vec<&crate::rules::RuleMeta> = all_rules().collect();
+    let descriptors: Vec<Value> = rules
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "name": m.title.replace(|c: char| !c.is_ascii_alphanumeric(), ""),
+                "shortDescription": { "text": m.title },
+                "fullDescription": { "text": m.description },
+                "helpUri": m.source,
+                "help": { "text": format!("{} See {}", m.description, m.source) },
+                "defaultConfiguration": { "level": sarif_level(m.severity()) },
+                "properties": { "tags": [m.area().label()] },
+            })
+        })
+        .collect();
+    let result = |f: &Finding, suppressed: bool| {
+        let index = rules.iter().position(|m| m.id == f.rule).unwrap_or(0);
+        let mut r = json!({
+            "ruleId": f.rule,
+            "ruleIndex": index,
+            "level": sarif_level(f.severity),
+            "message": { "text": format!("{} (help: {})", f.message, f.help) },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": file },
+                    "region": { "startLine": 1 }
+                },
+                "logicalLocations": [{ "fullyQualifiedName": f.path, "kind": "member" }]
+            }],
+            "partialFingerprints": { "tandemFinding/v1": format!("{}:{}", f.rule, f.path) },
+            "properties": { "path": f.path, "help": f.help },
+        });
+        if suppressed {
+            if let Some(obj) = r.as_object_mut() {
+                obj.insert("suppressions".into(), json!([{ "kind": "inSource" }]));
+            }
+        }
+        r
+    };
+    let mut results: Vec<Value> = report.findings.iter().map(|f| result(f, false)).collect();
+    results.extend(report.suppressed.iter().map(|f| result(f, true)));
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "tandem",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://example.invalid/tandem",
+                "rules": descriptors,
+            }},
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The analysis as text: RPO per store, RTO phases, cost by region and service, every line.
+pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
+    let mut out = String::new();
+    let fmt = |s: Option<f64>| s.map_or("unbounded".to_string(), human_seconds);
+    let _ = writeln!(
+        out,
+        "RPO {} (objective {})",
+        fmt(a.rpo.typical_seconds),
+        human_seconds(f64::from(t.objectives.rpo_seconds))
+    );
+    for s in &a.rpo.stores {
+        let _ = writeln!(
+            out,
+            "  {:<40} typical {:<10} bound {:<10} {}{}",
+            s.store,
+            fmt(s.typical_seconds),
+            fmt(s.bound_seconds),
+            s.basis,
+            if s.durable { "" } else { " (in flight)" }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nRTO {} (objective {})",
+        human_seconds(a.rto.total_seconds),
+        human_seconds(f64::from(t.objectives.rto_seconds))
+    );
+    for p in &a.rto.phases {
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>10}  {}",
+            p.id,
+            human_seconds(p.seconds),
+            p.formula
+        );
+        for s in &p.steps {
+            let _ = writeln!(
+                out,
+                "    {:<18} {:>6}  {}",
+                format!("{:?}", s.step),
+                human_seconds(s.seconds),
+                s.note
+            );
+        }
+    }
+    let c = &a.cost;
+    let _ = writeln!(
+        out,
+        "\nMonthly cost {} (budget {}): {} {}, {} {}",
+        usd(c.total),
+        usd(t.objectives.monthly_budget_usd.get()),
+        t.primary.region,
+        usd(c.primary_total),
+        t.secondary.region,
+        usd(c.secondary_total)
+    );
+    for (service, amount) in &c.by_service {
+        let _ = writeln!(out, "  {service:<18} {:>12}", usd(*amount));
+    }
+    let _ = writeln!(
+        out,
+        "\nLines (quantity x unit price = amount; price source, as of):"
+    );
+    for l in &c.lines {
+        let _ = writeln!(
+            out,
+            "  {:<10} {:<16} {:<44} {:>14.4} {:<18} x {:<12} = {:>10}  [{}; {}]",
+            l.region,
+            l.service,
+            l.item,
+            l.quantity,
+            l.unit,
+            l.unit_price,
+            usd(l.amount),
+            l.price_source,
+            l.price_as_of
+        );
+    }
+    for m in &c.missing {
+        let _ = writeln!(out, "  {:<10} no price for {}", m.region, m.item);
+    }
+    out
+}
+
+/// The analysis as Markdown tables: RPO per store, RTO phases, cost per region and service.
+pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
+    let mut out = String::new();
+    let fmt = |s: Option<f64>| s.map_or("unbounded".to_string(), human_seconds);
+    let worst = a
+        .rpo
+        .worst_store()
+        .map(|s| s.store.clone())
+        .unwrap_or_else(|| "no store".into());
+    let _ = writeln!(
+        out,
+        "**RPO {}** ({worst}; objective {})\n",
+        fmt(a.rpo.typical_seconds),
+        human_seconds(f64::from(t.objectives.rpo_seconds))
+    );
+    out.push_str("| store | typical | bound |\n|---|---|---|\n");
+    for s in &a.rpo.stores {
+        let _ = writeln!(
+            out,
+            "| {}{} | {} | {} |",
+            s.store,
+            if s.durable { "" } else { " (in flight)" },
+            fmt(s.typical_seconds),
+            fmt(s.bound_seconds)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n**RTO {}** (objective {})\n",
+        human_seconds(a.rto.total_seconds),
+        human_seconds(f64::from(t.objectives.rto_seconds))
+    );
+    out.push_str("| phase | time | how |\n|---|---|---|\n");
+    for p in &a.rto.phases {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            p.title,
+            human_seconds(p.seconds),
+            p.formula
+        );
+    }
+    let c = &a.cost;
+    let _ = writeln!(
+        out,
+        "\n**Monthly cost {}** (budget {})\n",
+        usd(c.total),
+        usd(t.objectives.monthly_budget_usd.get())
+    );
+    let _ = writeln!(
+        out,
+        "| region | cost |\n|---|---|\n| {} (primary) | {} |\n| {} (secondary) | {} |",
+        t.primary.region,
+        usd(c.primary_total),
+        t.secondary.region,
+        usd(c.secondary_total)
+    );
+    out.push_str("\n| service | cost |\n|---|---|\n");
+    for (service, amount) in &c.by_service {
+        let _ = writeln!(out, "| {service} | {} |", usd(*amount));
+    }
+    out
 }

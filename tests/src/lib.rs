@@ -155,3 +155,78 @@ pub fn round_trips() -> Result<(), String> {
     }
     Ok(())
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AnalysisExpect {
+    rpo_seconds: Option<f64>,
+    rpo_store: Option<String>,
+    phases: std::collections::BTreeMap<String, f64>,
+    rto_seconds: f64,
+    primary_usd: f64,
+    secondary_usd: f64,
+    total_usd: f64,
+}
+
+/// A topology whose RPO, RTO phases and cost were worked out by hand (`arithmetic`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnalysisFixture {
+    #[allow(dead_code)]
+    description: String,
+    base: String,
+    edits: Vec<Edit>,
+    #[allow(dead_code)]
+    arithmetic: Vec<String>,
+    expect: AnalysisExpect,
+}
+
+/// Checks a hand-worked analysis: to the second and to the cent.
+pub fn run_analysis(name: &str, text: &str) -> Result<(), String> {
+    let fx: AnalysisFixture = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+    let value = build(&fx.base, &fx.edits).map_err(|e| format!("{name}: {e}"))?;
+    let t = tandem_engine::model::load_value(value).map_err(|e| format!("{name}: {e}"))?;
+    let a = tandem_engine::analyze(&t, tandem_engine::PriceTable::builtin());
+    let e = &fx.expect;
+    let mut problems = Vec::new();
+    if a.rpo.typical_seconds != e.rpo_seconds {
+        problems.push(format!(
+            "RPO {:?}, expected {:?}",
+            a.rpo.typical_seconds, e.rpo_seconds
+        ));
+    }
+    let store = a.rpo.worst_store().map(|s| s.store.clone());
+    if store != e.rpo_store {
+        problems.push(format!("RPO store {store:?}, expected {:?}", e.rpo_store));
+    }
+    let phases: std::collections::BTreeMap<String, f64> = a
+        .rto
+        .phases
+        .iter()
+        .map(|p| (p.id.clone(), p.seconds))
+        .collect();
+    if phases != e.phases {
+        problems.push(format!("phases {phases:?}, expected {:?}", e.phases));
+    }
+    if a.rto.total_seconds != e.rto_seconds {
+        problems.push(format!(
+            "RTO {}, expected {}",
+            a.rto.total_seconds, e.rto_seconds
+        ));
+    }
+    let cents = |x: f64| (x * 100.0).round() as i64;
+    for (what, got, want) in [
+        ("primary", a.cost.primary_total, e.primary_usd),
+        ("secondary", a.cost.secondary_total, e.secondary_usd),
+        ("total", a.cost.total, e.total_usd),
+    ] {
+        if cents(got) != cents(want) {
+            problems.push(format!("{what} cost {got:.6}, expected {want:.2}"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{name}: {}", problems.join("; ")))
+    }
+}

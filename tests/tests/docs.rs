@@ -13,3 +13,22 @@ fn rules_doc_is_current() {
         "docs/rules.md is stale: run `cargo run -p tandem-cli -- rules --format markdown > docs/rules.md`"
     );
 }
+
+#[test]
+fn readme_reference_numbers_are_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = "<!-- reference-analysis:start -->\n";
+    let block = readme
+        .split(start)
+        .nth(1)
+        .and_then(|r| r.split("<!-- reference-analysis:end -->").next());
+    let t = tandem_engine::presets::reference();
+    let a = tandem_engine::analyze(&t, tandem_engine::PriceTable::builtin());
+    let generated = tandem_engine::report::analysis_markdown(&t, &a);
+    assert_eq!(
+        block,
+        Some(generated.as_str()),
+        "README's reference numbers are stale: paste `tandem init | tandem analyze - --format markdown`"
+    );
+}

@@ -1,7 +1,7 @@
 //! The fixture folders, natively: every bad topology gives its findings and its fixes work;
 //! every invalid input is rejected with its exact message.
 
-use tandem_tests::files::{BAD, INVALID};
+use tandem_tests::files::{ANALYSIS, BAD, INVALID};
 
 #[test]
 fn bad_topologies_give_their_findings_and_fixes_work() {
@@ -37,4 +37,14 @@ fn every_rule_has_a_fixture() {
 #[test]
 fn presets_round_trip() {
     tandem_tests::round_trips().unwrap();
+}
+
+#[test]
+fn hand_checked_analyses_match_to_the_second_and_the_cent() {
+    assert!(ANALYSIS.len() >= 5);
+    let failures: Vec<String> = ANALYSIS
+        .iter()
+        .filter_map(|(n, t)| tandem_tests::run_analysis(n, t).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

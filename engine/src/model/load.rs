@@ -140,3 +140,36 @@ fn strip_position(message: &str) -> String {
         None => message.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_1_files_are_migrated() {
+        let current = crate::presets::reference();
+        let mut v = serde_json::to_value(&current).unwrap();
+        v["schemaVersion"] = 1.into();
+        for side in ["primary", "secondary"] {
+            let vpc = v[side]["vpc"].as_object_mut().unwrap();
+            vpc.remove("nat");
+            vpc.insert("natGateways".into(), 3.into());
+        }
+        v["failover"]["decision"] = "manual".into();
+        v["failover"]["approvalMinutes"] = 10.into();
+        let migrated = load(&v.to_string()).unwrap();
+        assert_eq!(migrated, current);
+        assert_eq!(migrated.schema_version, SCHEMA_VERSION);
+        v["primary"]["vpc"]["natGateways"] = "two".into();
+        assert_eq!(
+            load(&v.to_string()).unwrap_err().path(),
+            Some("primary.vpc.natGateways")
+        );
+    }
+
+    #[test]
+    fn syntax_errors_give_line_and_column() {
+        let err = load("{\n  \"schemaVersion\": 2,\n  oops\n}").unwrap_err();
+        assert!(matches!(err, LoadError::Syntax { line: 3, .. }), "{err}");
+    }
+}
