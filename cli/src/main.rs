@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use tandem_engine::report;
 use tandem_engine::rules::{self, CheckReport};
+use tandem_engine::synth;
 use tandem_engine::{analyze, presets, PriceTable, Topology};
 
 #[derive(Parser, Debug)]
@@ -56,6 +57,23 @@ enum Command {
         #[arg(long)]
         prices: Option<PathBuf>,
     },
+    /// Write every template, the parameter files, deploy-plan.json, deploy.sh and RUNBOOK.md.
+    ///
+    /// Refuses (exit 1, nothing written) when the topology has error findings, unless --force.
+    #[command(
+        after_help = "Example:\n  tandem synth topology.json --out build/ && cfn-lint build/*.template.json"
+    )]
+    Synth {
+        /// The topology file (`-` reads standard input).
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = SynthFormat::Json)]
+        format: SynthFormat,
+        /// Write even when there are error findings.
+        #[arg(long)]
+        force: bool,
+    },
     /// List every rule.
     #[command(after_help = "Example:\n  tandem rules --format markdown > docs/rules.md")]
     Rules {
@@ -79,6 +97,12 @@ enum AnalyzeFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum SynthFormat {
+    Json,
+    Yaml,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -142,6 +166,37 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
                 AnalyzeFormat::Markdown => {
                     print!("{}", report::analysis_markdown(&topology, &analysis))
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synth {
+            file,
+            out,
+            format,
+            force,
+        } => {
+            let topology = read_topology(&file)?;
+            let report = rules::check(&topology);
+            if report.has_errors() && !force {
+                eprint!(
+                    "{}",
+                    report::findings_text(&report, &file.display().to_string())
+                );
+                eprintln!("error: not writing templates for a topology with error findings (use --force to write anyway)");
+                return Ok(ExitCode::from(1));
+            }
+            let format = match format {
+                SynthFormat::Json => synth::TemplateFormat::Json,
+                SynthFormat::Yaml => synth::TemplateFormat::Yaml,
+            };
+            let files = synth::synthesize(&topology).files(format);
+            std::fs::create_dir_all(&out)
+                .map_err(|e| InputError(format!("cannot create `{}`: {e}", out.display())))?;
+            for f in &files {
+                let path = out.join(&f.name);
+                std::fs::write(&path, &f.contents)
+                    .map_err(|e| InputError(format!("cannot write `{}`: {e}", path.display())))?;
+                println!("{}", path.display());
             }
             Ok(ExitCode::SUCCESS)
         }

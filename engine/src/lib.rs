@@ -17,6 +17,7 @@ pub mod presets;
 pub mod prices;
 pub mod report;
 pub mod rules;
+pub mod synth;
 
 pub use analysis::{analyze, Analysis};
 pub use model::{load, to_json, LoadError, Topology};

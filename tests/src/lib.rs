@@ -230,3 +230,4 @@ pub fn run_analysis(name: &str, text: &str) -> Result<(), String> {
         Err(format!("{name}: {}", problems.join("; ")))
     }
 }
+pub mod structure;

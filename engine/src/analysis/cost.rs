@@ -656,7 +656,11 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
         if !app_deployed(side) {
             continue;
         }
-        let mut alarms = t.alarms.len() as f64;
+        let mut alarms = t
+            .alarms
+            .iter()
+            .filter(|a| a.metric.sides().contains(&side))
+            .count() as f64;
         if side == Side::Secondary && t.failover.decision == crate::model::Decision::Automatic {
             alarms += 1.0;
         }

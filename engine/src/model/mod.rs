@@ -549,6 +549,18 @@ pub enum AlarmMetric {
     S3ReplicationLatency(String),
 }
 
+impl AlarmMetric {
+    /// The regions where the metric exists: Aurora's global replication lag is reported by
+    /// the secondary cluster, S3 replication latency by the source bucket's region.
+    pub fn sides(&self) -> &'static [Side] {
+        match self {
+            AlarmMetric::AuroraReplicationLag => &[Side::Secondary],
+            AlarmMetric::S3ReplicationLatency(_) => &[Side::Primary],
+            _ => &Side::BOTH,
+        }
+    }
+}
+
 /// EventBridge buses (one per region) and cross-region forwarding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

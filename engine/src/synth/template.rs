@@ -1,0 +1,161 @@
+//! A CloudFormation template under construction, and the intrinsic-function helpers.
+//! Maps keep insertion order, so the same topology always gives byte-identical output.
+
+use serde_json::{json, Map, Value};
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Template {
+    pub description: String,
+    pub parameters: Map<String, Value>,
+    pub resources: Map<String, Value>,
+    pub outputs: Map<String, Value>,
+    /// checkov suppressions with their reasons, by logical id.
+    pub suppressions: Map<String, Value>,
+    /// Notes for reviewers (where AWS accepts only `*`, and similar).
+    pub notes: Vec<String>,
+}
+
+impl Template {
+    pub fn new(description: impl Into<String>) -> Template {
+        Template {
+            description: description.into(),
+            ..Template::default()
+        }
+    }
+
+    pub fn param(&mut self, id: &str, kind: &str, description: &str) -> Value {
+        self.parameters.insert(
+            id.into(),
+            json!({ "Type": kind, "Description": description }),
+        );
+        r(id)
+    }
+
+    pub fn param_with(&mut self, id: &str, spec: Value) -> Value {
+        self.parameters.insert(id.into(), spec);
+        r(id)
+    }
+
+    pub fn add(&mut self, id: &str, kind: &str, properties: Value) -> Value {
+        self.resources
+            .insert(id.into(), json!({ "Type": kind, "Properties": properties }));
+        r(id)
+    }
+
+    /// A resource with attributes beside `Properties` (DependsOn, DeletionPolicy...).
+    pub fn add_with(
+        &mut self,
+        id: &str,
+        kind: &str,
+        properties: Value,
+        attributes: Value,
+    ) -> Value {
+        let mut body = Map::new();
+        body.insert("Type".into(), json!(kind));
+        if let Value::Object(attrs) = attributes {
+            for (k, v) in attrs {
+                body.insert(k, v);
+            }
+        }
+        body.insert("Properties".into(), properties);
+        self.resources.insert(id.into(), Value::Object(body));
+        r(id)
+    }
+
+    pub fn output(&mut self, id: &str, value: Value, description: &str) {
+        self.outputs.insert(
+            id.into(),
+            json!({ "Description": description, "Value": value }),
+        );
+    }
+
+    /// Records that checkov check `check` does not apply to `id`, and why.
+    pub fn skip_check(&mut self, id: &str, check: &str, reason: &str) {
+        let entry = self
+            .suppressions
+            .entry(id.to_string())
+            .or_insert_with(|| json!([]));
+        if let Some(list) = entry.as_array_mut() {
+            list.push(json!({ "id": check, "comment": reason }));
+        }
+    }
+
+    /// The finished template as JSON. checkov reads its suppressions from each resource's
+    /// `Metadata.checkov.skip`.
+    pub fn finish(mut self, stack: &str, topology_name: &str) -> Value {
+        for (id, skips) in &self.suppressions {
+            if let Some(Value::Object(res)) = self.resources.get_mut(id) {
+                let meta = res.entry("Metadata").or_insert_with(|| json!({}));
+                if let Some(m) = meta.as_object_mut() {
+                    m.insert("checkov".into(), json!({ "skip": skips }));
+                }
+            }
+        }
+        let mut doc = Map::new();
+        doc.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
+        doc.insert("Description".into(), json!(self.description));
+        doc.insert(
+            "Metadata".into(),
+            json!({
+                "Tandem": {
+                    "stack": stack,
+                    "topology": topology_name,
+                    "generator": concat!("tandem ", env!("CARGO_PKG_VERSION")),
+                    "notes": self.notes,
+                }
+            }),
+        );
+        if !self.parameters.is_empty() {
+            doc.insert("Parameters".into(), Value::Object(self.parameters));
+        }
+        doc.insert("Resources".into(), Value::Object(self.resources));
+        if !self.outputs.is_empty() {
+            doc.insert("Outputs".into(), Value::Object(self.outputs));
+        }
+        Value::Object(doc)
+    }
+}
+
+pub(crate) fn r(id: &str) -> Value {
+    json!({ "Ref": id })
+}
+
+pub(crate) fn ga(id: &str, attribute: &str) -> Value {
+    json!({ "Fn::GetAtt": [id, attribute] })
+}
+
+/// `Fn::Sub` where the string has something to substitute; a plain string otherwise.
+pub(crate) fn sub(s: &str) -> Value {
+    if s.contains("${") {
+        json!({ "Fn::Sub": s })
+    } else {
+        json!(s)
+    }
+}
+
+pub(crate) fn tags(name: Value) -> Value {
+    json!([{ "Key": "Name", "Value": name }, { "Key": "ManagedBy", "Value": "tandem" }])
+}
+
+/// `trade-processor` -> `TradeProcessor`.
+pub(crate) fn logical(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn logical_ids() {
+        assert_eq!(super::logical("trade-processor"), "TradeProcessor");
+        assert_eq!(super::logical("audit-logs"), "AuditLogs");
+    }
+}
