@@ -21,6 +21,7 @@ WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' "$TANDEM_
 TRUNK_VERSION="0.21.14"
 WASM_PACK_VERSION="0.15.1"
 BINARYEN_VERSION="132.0.0"
+JEST_SARIF_VERSION="1.0.0-beta.0"
 CFN_LINT_VERSION="1.58.0"
 CHECKOV_VERSION="3.3.30"
 
@@ -28,6 +29,8 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$TANDEM_TOOLS/node_modules/.bin:$PA
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CFN_LINT="$TANDEM_TOOLS/venv/bin/cfn-lint"
 export CHECKOV="$TANDEM_TOOLS/venv/bin/checkov"
+# The official SARIF 2.1.0 schema, as shipped in Microsoft's jest-sarif package.
+export TANDEM_SARIF_SCHEMA="$TANDEM_TOOLS/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
@@ -79,6 +82,15 @@ need_wasm_opt() {
   npm install --silent --no-audit --no-fund --prefix "$TANDEM_TOOLS" "binaryen@$BINARYEN_VERSION" >&2
 }
 
+need_sarif_schema() {
+  if [ -f "$TANDEM_SARIF_SCHEMA" ]; then
+    return
+  fi
+  say "installing the SARIF 2.1.0 schema (@microsoft/jest-sarif $JEST_SARIF_VERSION) into $TANDEM_TOOLS"
+  mkdir -p "$TANDEM_TOOLS"
+  npm install --silent --no-audit --no-fund --prefix "$TANDEM_TOOLS" "@microsoft/jest-sarif@$JEST_SARIF_VERSION" >&2
+}
+
 need_chromium() {
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     return
@@ -108,6 +120,7 @@ tandem_setup() {
   need_wasm_opt
   if [ "$what" = "--all" ]; then
     need_wasm_pack
+    need_sarif_schema
     need_chromium
     need_validators
   fi

@@ -67,9 +67,11 @@ step clippy-host cargo clippy --workspace --all-targets -- -D warnings
 step clippy-wasm32 cargo clippy -p tandem-engine -p tandem-web -p tandem-tests --all-targets \
   --target wasm32-unknown-unknown -- -D warnings
 step cargo-test cargo test --workspace
-step wasm-test-engine wasm-pack test --headless --chrome engine
+step cli-validators cargo test -p tandem-cli --test cli -- --ignored
+step wasm-test-engine wasm-pack test --headless --chrome engine --features ffi
 step wasm-test-web wasm-pack test --headless --chrome web
 step wasm-test-fixtures wasm-pack test --headless --chrome tests
+step js-package wasm-pack build engine --target web --out-dir pkg -- --features ffi
 step trunk-build trunk build --release --offline
 step e2e env TANDEM_DIST="$TANDEM_ROOT/dist" cargo test -p tandem-tests --test e2e -- --ignored --test-threads=1
 # The golden templates (every preset, every stack) must pass the validators users run:

@@ -11,6 +11,8 @@
 
 pub mod analysis;
 pub mod catalog;
+#[cfg(feature = "ffi")]
+pub mod ffi;
 pub mod model;
 pub mod network;
 pub mod presets;

@@ -1,0 +1,131 @@
+//! The JavaScript boundary (feature `ffi`): JSON in, JSON out, a tagged answer. A thin shell
+//! over the engine, as cedar-wasm is; nothing else in the engine knows it runs in a browser.
+//!
+//! Every function answers `{"type":"success", ...}` or `{"type":"failure","error":{...}}`.
+//! The `*_json` functions are plain Rust (the CLI's tests compare them with its output); the
+//! `#[wasm_bindgen]` functions return the same document as a JavaScript object.
+
+use serde_json::{json, Value};
+
+use crate::model::LoadError;
+use crate::synth::{synthesize, TemplateFormat};
+use crate::{analyze, load, rules, PriceTable};
+
+fn failure(e: &LoadError, input: &str) -> Value {
+    json!({ "type": "failure", "error": { "input": input, "path": e.path(), "message": e.to_string() } })
+}
+
+fn prices(json: Option<&str>) -> Result<PriceTable, Value> {
+    match json {
+        None => Ok(PriceTable::builtin().clone()),
+        Some(text) => PriceTable::from_json(text).map_err(|e| failure(&e, "prices")),
+    }
+}
+
+fn answer(v: Result<Value, Value>) -> String {
+    serde_json::to_string(&v.unwrap_or_else(|e| e)).unwrap_or_default()
+}
+
+/// Findings, as `tandem check --format json` reports them (without the file name).
+pub fn check_json(topology: &str, price_table: Option<&str>) -> String {
+    answer((|| {
+        let t = load(topology).map_err(|e| failure(&e, "topology"))?;
+        let p = prices(price_table)?;
+        let report = rules::check_with(&t, &p);
+        let errors = report.count(rules::Severity::Error);
+        Ok(
+            json!({ "type": "success", "errors": errors, "findings": report.findings, "suppressed": report.suppressed }),
+        )
+    })())
+}
+
+/// RPO, RTO and cost, as `tandem analyze --format json` reports them.
+pub fn analyze_json(topology: &str, price_table: Option<&str>) -> String {
+    answer((|| {
+        let t = load(topology).map_err(|e| failure(&e, "topology"))?;
+        let p = prices(price_table)?;
+        let a = analyze(&t, &p);
+        Ok(json!({ "type": "success", "rpo": a.rpo, "rto": a.rto, "cost": a.cost }))
+    })())
+}
+
+/// Every file `tandem synth` writes, by name.
+pub fn synth_json(topology: &str, yaml: bool) -> String {
+    answer((|| {
+        let t = load(topology).map_err(|e| failure(&e, "topology"))?;
+        let format = if yaml {
+            TemplateFormat::Yaml
+        } else {
+            TemplateFormat::Json
+        };
+        let files: serde_json::Map<String, Value> = synthesize(&t)
+            .files(format)
+            .into_iter()
+            .map(|f| (f.name, Value::String(f.contents)))
+            .collect();
+        Ok(json!({ "type": "success", "files": files }))
+    })())
+}
+
+#[cfg(target_arch = "wasm32")]
+pub mod js {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TYPES: &'static str = r#"
+export interface Failure { type: "failure"; error: { input: "topology" | "prices"; path: string | null; message: string } }
+export interface Edit { op: "set" | "remove" | "push"; path: string; value?: unknown }
+export interface Finding { rule: string; severity: "error" | "warning" | "info"; area: string; path: string; message: string; help: string; fix?: { title: string; edits: Edit[] } }
+export type CheckAnswer = { type: "success"; errors: number; findings: Finding[]; suppressed: Finding[] } | Failure;
+export interface Phase { id: string; title: string; seconds: number; formula: string; source: string; path: string }
+export interface StoreRpo { store: string; kind: string; path: string; durable: boolean; typicalSeconds: number | null; boundSeconds: number | null; basis: string; source: string }
+export interface CostLine { side: "primary" | "secondary"; region: string; service: string; item: string; quantity: number; unit: string; unitPrice: number; amount: number; formula: string; priceItem: string; priceSource: string; priceAsOf: string }
+export type AnalyzeAnswer = { type: "success"; rpo: { stores: StoreRpo[]; worst: number | null; typicalSeconds: number | null }; rto: { phases: Phase[]; totalSeconds: number }; cost: { lines: CostLine[]; primaryTotal: number; secondaryTotal: number; total: number; byService: [string, number][]; currency: string } } | Failure;
+export type SynthAnswer = { type: "success"; files: Record<string, string> } | Failure;
+"#;
+
+    fn parse(json: &str) -> JsValue {
+        js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
+    }
+
+    /// Every finding of a topology (JSON text), priced with `prices` (JSON text) if given.
+    #[wasm_bindgen(unchecked_return_type = "CheckAnswer")]
+    pub fn check(topology: &str, prices: Option<String>) -> JsValue {
+        parse(&super::check_json(topology, prices.as_deref()))
+    }
+
+    /// RPO per store, RTO phases and cost lines.
+    #[wasm_bindgen(unchecked_return_type = "AnalyzeAnswer")]
+    pub fn analyze(topology: &str, prices: Option<String>) -> JsValue {
+        parse(&super::analyze_json(topology, prices.as_deref()))
+    }
+
+    /// Templates, parameter files, deploy plan, deploy.sh and RUNBOOK.md, by file name.
+    #[wasm_bindgen(unchecked_return_type = "SynthAnswer")]
+    pub fn synth(topology: &str, yaml: Option<bool>) -> JsValue {
+        parse(&super::synth_json(topology, yaml.unwrap_or(false)))
+    }
+
+    /// The reference topology, as JSON text (a starting point).
+    #[wasm_bindgen(js_name = referenceTopology)]
+    pub fn reference_topology() -> String {
+        crate::to_json(&crate::presets::reference())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn answers_are_tagged() {
+        let t = crate::to_json(&crate::presets::reference());
+        let v: serde_json::Value = serde_json::from_str(&super::check_json(&t, None)).unwrap();
+        assert_eq!(v["type"], "success");
+        let v: serde_json::Value = serde_json::from_str(&super::check_json("{", None)).unwrap();
+        assert_eq!(v["type"], "failure");
+        let v: serde_json::Value =
+            serde_json::from_str(&super::analyze_json(&t, Some("[]"))).unwrap();
+        assert_eq!(v["error"]["input"], "prices");
+        let v: serde_json::Value = serde_json::from_str(&super::synth_json(&t, true)).unwrap();
+        assert!(v["files"]["primary.template.yaml"].is_string());
+    }
+}
