@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod catalog;
+pub mod editor;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod model;

@@ -1,55 +1,331 @@
 //! End-to-end: the release build of the console, served on loopback, driven in headless
 //! Chromium through WebDriver. Needs `trunk build --release` output in `$TANDEM_DIST` and the
 //! system chromedriver; `scripts/test.sh` provides both and runs these with `--ignored`.
+//! Screenshots of every screen are kept in `tests/artifacts/`.
 #![cfg(not(target_arch = "wasm32"))]
+// Test code: failing to find what the test expects is the test failing.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod e2e_support;
 
 use std::time::Duration;
 
 use e2e_support::Session;
-use fantoccini::Locator;
 
 #[tokio::test]
 #[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
-async fn console_opens_on_the_reference_topology() {
+async fn opens_on_the_reference_with_no_errors_and_every_screen_renders() {
     let s = Session::start().await;
-    let c = &s.client;
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Id("card-findings"))
-        .await
-        .unwrap();
-    let title = c.title().await.unwrap();
-    assert!(title.contains("Tandem"), "{title}");
-    let brand = c
-        .find(Locator::Css(".brand h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(brand, "Tandem");
-    let name = c
-        .find(Locator::Id("topology-name"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert!(s.client.title().await.unwrap().contains("Tandem"));
+    assert_eq!(s.text(".brand h1").await, "Tandem");
+    let name = s.text("#topology-name").await;
     assert!(
         name.contains("us-east-1") && name.contains("us-east-2"),
         "{name}"
     );
-    let findings = c
-        .find(Locator::Id("card-findings"))
-        .await
-        .unwrap()
-        .text()
+    assert!(s.text("#card-findings").await.contains("0 errors"));
+    s.screenshot("01-findings").await;
+    for (tab, css, shot, view, expect) in [
+        (
+            "#tab-recovery",
+            "#recovery svg.waterfall",
+            "02-recovery",
+            "#recovery",
+            "Detection",
+        ),
+        (
+            "#tab-cost",
+            "#cost .bars",
+            "03-cost",
+            "#cost",
+            "NAT gateway",
+        ),
+        (
+            "#tab-diagram",
+            "#diagram svg",
+            "04-diagram",
+            "#diagram",
+            "us-east-2",
+        ),
+        (
+            "#tab-templates",
+            "#templates pre.code",
+            "05-templates",
+            "#templates",
+            "AWS::RDS::GlobalCluster",
+        ),
+    ] {
+        s.click(tab).await;
+        s.wait_for(css).await;
+        assert!(s.text(view).await.contains(expect), "{view} shows {expect}");
+        s.screenshot(shot).await;
+    }
+    // Every editor tab renders.
+    let tabs = s
+        .client
+        .find_all(fantoccini::Locator::Css(".edit-pane .tabs button"))
         .await
         .unwrap();
-    assert!(findings.contains("0 errors"), "{findings}");
-    s.screenshot("console-reference").await;
+    assert_eq!(tabs.len(), 6);
+    for (i, tab) in tabs.iter().enumerate() {
+        tab.click().await.unwrap();
+        s.wait_for(".editor fieldset, .editor .field").await;
+        s.screenshot(&format!("06-editor-{}", i + 1)).await;
+    }
     s.assert_no_console_errors().await;
+    s.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn an_overlapping_cidr_is_found_and_fixed_in_one_click() {
+    let s = Session::start().await;
+    s.set_field("secondary.vpc.cidr", "10.0.0.0/16").await;
+    let finding = s.wait_for("li.finding[data-rule='E1002']").await;
+    assert!(finding.text().await.unwrap().contains("overlaps"));
+    assert!(s.text("#card-findings").await.contains("1 error"));
+    s.screenshot("07-overlap-finding").await;
+    s.click("li.finding[data-rule='E1002'] button.fix").await;
+    s.wait_gone("li.finding[data-rule='E1002']").await;
+    assert!(s.text("#card-findings").await.contains("0 errors"));
+    let cidr = s
+        .client
+        .execute(
+            "return document.getElementById('secondary.vpc.cidr').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(cidr, "10.0.0.0/16");
+    // A finding's path focuses its field, on whichever editor tab it is.
+    s.click(".edit-pane .tabs button:nth-child(5)").await;
+    s.set_field("dns.ttlSeconds", "300").await;
+    s.click(".edit-pane .tabs button:nth-child(1)").await;
+    s.click("li.finding[data-rule='W3021'] button.path").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let focused = s
+        .client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "dns.ttlSeconds");
+    s.assert_no_console_errors().await;
+    s.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn switching_presets_changes_rpo_rto_and_cost() {
+    let s = Session::start().await;
+    let before = (
+        s.text("#card-rpo").await,
+        s.text("#card-rto").await,
+        s.text("#card-cost").await,
+    );
+    s.client
+        .execute("const p = document.getElementById('preset'); p.value = 'backup-restore'; p.dispatchEvent(new Event('change', { bubbles: true }));", vec![])
+        .await
+        .unwrap();
+    s.wait_for("#banner").await;
+    let after = (
+        s.text("#card-rpo").await,
+        s.text("#card-rto").await,
+        s.text("#card-cost").await,
+    );
+    assert_ne!(before.0, after.0, "RPO");
+    assert_ne!(before.1, after.1, "RTO");
+    assert_ne!(before.2, after.2, "cost");
+    assert!(after.0.contains("4 h"), "{}", after.0);
+    s.screenshot("08-backup-restore").await;
+    s.assert_no_console_errors().await;
+    s.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn the_primary_template_downloads_as_valid_json() {
+    let s = Session::start().await;
+    s.click("#tab-templates").await;
+    s.click("button.download[data-file='primary.template.json']")
+        .await;
+    let file = s.downloads.join("primary.template.json");
+    for _ in 0..200 {
+        if file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let text = std::fs::read_to_string(&file).expect("the download arrived");
+    let t: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let types: Vec<&str> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|r| r["Type"].as_str())
+        .collect();
+    for kind in [
+        "AWS::RDS::GlobalCluster",
+        "AWS::RDS::DBCluster",
+        "AWS::DynamoDB::GlobalTable",
+        "AWS::S3::Bucket",
+        "AWS::Lambda::Function",
+        "AWS::Route53::HealthCheck",
+    ] {
+        assert!(types.contains(&kind), "{kind}");
+    }
+    s.click("#download-all").await;
+    let zip = s.downloads.join("trading-prod-cloudformation.zip");
+    for _ in 0..200 {
+        if zip.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(std::fs::read(&zip)
+        .expect("the zip arrived")
+        .starts_with(b"PK"));
+    s.assert_no_console_errors().await;
+    s.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn a_malformed_import_shows_the_problem_and_keeps_the_work_and_reload_restores_it() {
+    let s = Session::start().await;
+    s.set_field("name", "payments").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(s.text("#topology-name").await.starts_with("payments"));
+    let bad = std::env::temp_dir().join("tandem-e2e-malformed.json");
+    std::fs::write(&bad, "{ \"schemaVersion\": 2, \"name\": ").unwrap();
+    let input = s
+        .client
+        .find(fantoccini::Locator::Id("import-file"))
+        .await
+        .unwrap();
+    input.send_keys(&bad.display().to_string()).await.unwrap();
+    let banner = s.wait_for("#banner.error").await.text().await.unwrap();
+    assert!(
+        banner.contains("Could not import") && banner.contains("unchanged"),
+        "{banner}"
+    );
+    assert!(
+        s.text("#topology-name").await.starts_with("payments"),
+        "the work is kept"
+    );
+    s.screenshot("09-import-error").await;
+    // A good file imports.
+    let good = std::env::temp_dir().join("tandem-e2e-good.json");
+    std::fs::write(
+        &good,
+        tandem_engine::to_json(&tandem_engine::presets::active_active()),
+    )
+    .unwrap();
+    let input = s
+        .client
+        .find(fantoccini::Locator::Id("import-file"))
+        .await
+        .unwrap();
+    input.send_keys(&good.display().to_string()).await.unwrap();
+    s.wait_for("#banner.notice").await;
+    assert!(s.text("#topology-name").await.starts_with("trading-aa"));
+    // Reload: the autosave brings the work back.
+    s.client.refresh().await.unwrap();
+    s.wait_for("#card-findings").await;
+    assert!(s.text("#topology-name").await.starts_with("trading-aa"));
+    // A damaged share link shows why and keeps the work.
+    s.client
+        .goto(&format!("{}#t=AAAA!!", s.base))
+        .await
+        .unwrap();
+    s.client.refresh().await.unwrap();
+    let banner = s.wait_for("#banner.error").await.text().await.unwrap();
+    assert!(banner.contains("shared link"), "{banner}");
+    assert!(s.text("#topology-name").await.starts_with("trading-aa"));
+    s.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn a_shared_link_opens_the_same_topology_and_a_narrow_window_works() {
+    let s = Session::start().await;
+    s.set_field("name", "shared-one").await;
+    s.click("#share").await;
+    s.wait_for("#banner.notice").await;
+    let url = s.client.current_url().await.unwrap().to_string();
+    assert!(url.contains("#t="), "{url}");
+    // Another browser (a new session, empty storage) opens the link.
+    let other = Session::start().await;
+    other
+        .client
+        .goto(&url.replace(&s.base, &other.base))
+        .await
+        .unwrap();
+    other.client.refresh().await.unwrap();
+    other.wait_for("#card-findings").await;
+    assert!(other.text("#topology-name").await.starts_with("shared-one"));
+    other.client.set_window_size(420, 900).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    other.screenshot("10-narrow").await;
+    let overflow = other
+        .js_number(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        )
+        .await;
+    assert!(
+        overflow <= 1.0,
+        "the page scrolls sideways by {overflow}px at 420px"
+    );
+    other.stop().await;
+    s.stop().await;
+}
+
+/// Measures what the issue asks to report; prints the numbers (run with --nocapture).
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn measurements() {
+    let s = Session::start().await;
+    let ready = s.js_number("return window.__tandemReady;").await;
+    assert!(ready.is_finite() && ready > 0.0);
+    // Engine + re-render per edit: set a field, wait two animation frames.
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const el = document.getElementById('objectives.rtoSeconds');
+        const times = [];
+        let i = 0;
+        const step = () => {
+            const t0 = performance.now();
+            el.value = String(1800 + (i % 2));
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            requestAnimationFrame(() => requestAnimationFrame(() => {
+                times.push(performance.now() - t0);
+                if (++i < 30) step(); else { times.sort((a, b) => a - b); done(times[Math.floor(times.length / 2)]); }
+            }));
+        };
+        step();
+    "#;
+    s.click(".edit-pane .tabs button:nth-child(6)").await;
+    s.wait_for("[id='objectives.rtoSeconds']").await;
+    let per_edit = s
+        .client
+        .execute_async(script, vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let wasm = std::fs::read_dir(std::env::var("TANDEM_DIST").unwrap())
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "wasm"))
+        .unwrap()
+        .path();
+    let raw = std::fs::metadata(&wasm).unwrap().len();
+    println!(
+        "MEASURE time-to-interactive-ms={ready:.0} edit-median-ms={per_edit:.1} wasm-bytes={raw}"
+    );
     s.stop().await;
 }

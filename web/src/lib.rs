@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod services;
 pub mod state;
 
 /// Mounts the console on the page's body.

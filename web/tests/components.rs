@@ -13,7 +13,7 @@ use std::time::Duration;
 use tandem_web::app::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -22,6 +22,14 @@ fn document() -> web_sys::Document {
 }
 
 async fn mount() -> web_sys::Element {
+    // Each test starts from the reference: no autosave from an earlier test.
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
@@ -30,25 +38,49 @@ async fn mount() -> web_sys::Element {
 }
 
 async fn settle() {
-    gloo::timers::future::sleep(Duration::from_millis(50)).await;
+    gloo::timers::future::sleep(Duration::from_millis(60)).await;
+}
+
+fn find(root: &web_sys::Element, selector: &str) -> web_sys::Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
 }
 
 fn text(root: &web_sys::Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap_or_default()
+    find(root, selector).text_content().unwrap_or_default()
 }
 
-fn change(input: &web_sys::Element, value: &str) {
-    if let Some(i) = input.dyn_ref::<HtmlInputElement>() {
+async fn click(root: &web_sys::Element, selector: &str) {
+    find(root, selector)
+        .dyn_ref::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+}
+
+/// Types into an input (an `input` event) or picks an option (a `change` event).
+async fn set(root: &web_sys::Element, id: &str, value: &str) {
+    let el = find(root, &format!("[id='{id}']"));
+    let kind = if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
         i.set_value(value);
-    } else if let Some(s) = input.dyn_ref::<HtmlSelectElement>() {
-        s.set_value(value);
-    }
-    let event = web_sys::Event::new("change").unwrap();
-    input.dispatch_event(&event).unwrap();
+        "input"
+    } else {
+        el.dyn_ref::<HtmlSelectElement>().unwrap().set_value(value);
+        "change"
+    };
+    let event = web_sys::Event::new_with_event_init_dict(kind, &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    el.dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+async fn editor_tab(root: &web_sys::Element, n: usize) {
+    click(root, &format!(".edit-pane .tabs button:nth-child({n})")).await;
 }
 
 #[wasm_bindgen_test]
@@ -57,20 +89,30 @@ async fn opens_on_the_reference_without_errors() {
     assert!(text(&root, "#topology-name").contains("us-east-1"));
     assert!(text(&root, "#card-findings").contains("0 errors"));
     assert!(text(&root, "#card-cost").contains('$'));
+    assert!(
+        find(&root, "[id='secondary.vpc.cidr']")
+            .dyn_ref::<HtmlInputElement>()
+            .unwrap()
+            .value()
+            == "10.1.0.0/16"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_bad_value_shows_the_engines_message_at_the_field_and_keeps_the_work() {
     let root = mount().await;
-    let input = root
-        .query_selector("[id='objectives.rtoSeconds']")
-        .unwrap()
-        .unwrap();
-    change(&input, "-5");
-    settle().await;
+    editor_tab(&root, 6).await;
+    set(&root, "objectives.rtoSeconds", "-5").await;
     let error = text(&root, ".field.invalid .error");
     assert!(error.contains("objectives.rtoSeconds"), "{error}");
-    // The topology kept its last good value: the RTO card still shows the 30 min objective.
+    // What the user typed stays in the field; the topology keeps its last good value.
+    assert_eq!(
+        find(&root, "[id='objectives.rtoSeconds']")
+            .dyn_ref::<HtmlInputElement>()
+            .unwrap()
+            .value(),
+        "-5"
+    );
     assert!(
         text(&root, "#card-rto").contains("30 min"),
         "{}",
@@ -79,29 +121,148 @@ async fn a_bad_value_shows_the_engines_message_at_the_field_and_keeps_the_work()
 }
 
 #[wasm_bindgen_test]
-async fn a_tight_objective_turns_the_card_red_and_undo_restores_it() {
+async fn typing_in_one_field_is_one_undo_step() {
     let root = mount().await;
-    let input = root
-        .query_selector("[id='objectives.rtoSeconds']")
-        .unwrap()
-        .unwrap();
-    change(&input, "300");
-    settle().await;
+    editor_tab(&root, 6).await;
+    for v in ["3", "30", "300"] {
+        set(&root, "objectives.rtoSeconds", v).await;
+    }
     assert!(root.query_selector("#card-rto.bad").unwrap().is_some());
     assert!(text(&root, "#findings").contains("E4002"));
-    let undo = root.query_selector("#undo").unwrap().unwrap();
-    undo.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+    click(&root, "#undo").await;
+    assert!(
+        root.query_selector("#card-rto.ok").unwrap().is_some(),
+        "one undo restores 1800 s"
+    );
+    click(&root, "#redo").await;
+    assert!(root.query_selector("#card-rto.bad").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_fix_removes_its_finding_and_a_suppression_needs_a_reason() {
+    let root = mount().await;
+    set(&root, "primary.vpc.nat", "shared").await;
+    assert!(root
+        .query_selector("li.finding[data-rule='W1005']")
+        .unwrap()
+        .is_some());
+    click(&root, "li.finding[data-rule='W1005'] button.suppress").await;
+    let reason = find(&root, "li.finding[data-rule='W1005'] .suppress-form input");
+    reason
+        .dyn_ref::<HtmlInputElement>()
+        .unwrap()
+        .set_value("dev account, single NAT accepted");
+    find(&root, "li.finding[data-rule='W1005'] .suppress-form")
+        .dyn_ref::<web_sys::HtmlFormElement>()
+        .unwrap()
+        .request_submit()
+        .unwrap();
     settle().await;
-    assert!(root.query_selector("#card-rto.ok").unwrap().is_some());
+    assert!(root
+        .query_selector("li.finding[data-rule='W1005']")
+        .unwrap()
+        .is_none());
+    assert!(text(&root, "details.suppressed").contains("dev account"));
+    click(&root, "details.suppressed button").await;
+    click(&root, "li.finding[data-rule='W1005'] button.fix").await;
+    assert!(root
+        .query_selector("li.finding[data-rule='W1005']")
+        .unwrap()
+        .is_none());
+    assert!(text(&root, "#banner").contains("Applied"));
+}
+
+#[wasm_bindgen_test]
+async fn lists_grow_and_shrink() {
+    let root = mount().await;
+    editor_tab(&root, 3).await;
+    let before = root
+        .query_selector_all("fieldset.item[id^='functions[']")
+        .unwrap()
+        .length();
+    click(&root, "fieldset[id='functions'] > button.add").await;
+    assert_eq!(
+        root.query_selector_all("fieldset.item[id^='functions[']")
+            .unwrap()
+            .length(),
+        before + 1
+    );
+    assert!(root
+        .query_selector("[id='functions[3].id']")
+        .unwrap()
+        .is_some());
+    click(&root, "fieldset[id='functions[3]'] legend button.remove").await;
+    assert_eq!(
+        root.query_selector_all("fieldset.item[id^='functions[']")
+            .unwrap()
+            .length(),
+        before
+    );
+    click(&root, "fieldset[id='functions[0]'] legend button.remove").await;
+    // The queue lost its consumer: the engine says so.
+    assert!(text(&root, "#findings").contains("W3022"));
 }
 
 #[wasm_bindgen_test]
 async fn switching_presets_changes_the_numbers() {
     let root = mount().await;
     let before = text(&root, "#card-cost");
-    let select = root.query_selector("#preset").unwrap().unwrap();
-    change(&select, "backup-restore");
-    settle().await;
+    set(&root, "preset", "backup-restore").await;
     assert_ne!(text(&root, "#card-cost"), before);
     assert!(text(&root, "#topology-name").contains("trading-br"));
+}
+
+#[wasm_bindgen_test]
+async fn the_diagram_opens_the_editor_of_what_was_clicked() {
+    let root = mount().await;
+    click(&root, "#tab-diagram").await;
+    let node = find(&root, "#diagram g.node[data-path='database']");
+    let event = web_sys::MouseEvent::new("click").unwrap();
+    node.dispatch_event(&event).unwrap();
+    settle().await;
+    assert!(find(&root, ".edit-pane .tabs button.active")
+        .text_content()
+        .unwrap()
+        .contains("Data stores"));
+    click(&root, "#tab-recovery").await;
+    assert!(text(&root, "#recovery").contains("Detection"));
+    click(&root, "#tab-templates").await;
+    assert!(text(&root, "#templates pre").contains("AWS::RDS::GlobalCluster"));
+    click(&root, "#format-yaml").await;
+    assert!(text(&root, "#templates pre").contains("Type: AWS::RDS::GlobalCluster"));
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_autosave_never_costs_the_last_good_one() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    // Two good saves, then the newest is damaged (a crash mid-write, a bad extension...).
+    let mut t = tandem_engine::presets::reference();
+    t.name = "first-good".into();
+    tandem_web::services::storage::save(&t);
+    t.name = "second-good".into();
+    tandem_web::services::storage::save(&t);
+    storage
+        .set_item(
+            "tandem.autosave.current",
+            "{\"format\": 1, \"topology\": {\"schemaVersion\": 2, ",
+        )
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    assert!(
+        text(&root, "#topology-name").starts_with("first-good"),
+        "{}",
+        text(&root, "#topology-name")
+    );
+    assert!(text(&root, "#banner").contains("could not be read"));
+    // The next save keeps the good one as `previous` and does not promote the damaged one.
+    set(&root, "name", "third").await;
+    let previous = storage
+        .get_item("tandem.autosave.previous")
+        .unwrap()
+        .unwrap();
+    assert!(previous.contains("first-good"), "{previous}");
 }

@@ -18,6 +18,8 @@ use fantoccini::{Client, ClientBuilder};
 
 pub struct Session {
     pub client: Client,
+    pub base: String,
+    pub downloads: PathBuf,
     driver: Child,
 }
 
@@ -41,6 +43,9 @@ impl Session {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
+        let downloads = std::env::temp_dir().join(format!("tandem-e2e-downloads-{port}"));
+        let _ = std::fs::remove_dir_all(&downloads);
+        std::fs::create_dir_all(&downloads).unwrap();
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
@@ -48,7 +53,11 @@ impl Session {
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-quic", "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync", "--window-size=1280,800"]
+                         "--disable-component-update", "--disable-sync", "--window-size=1280,900"],
+                "prefs": {
+                    "download.default_directory": downloads.display().to_string(),
+                    "download.prompt_for_download": false,
+                }
             }),
         );
         let url = format!("http://127.0.0.1:{port}");
@@ -69,7 +78,84 @@ impl Session {
         }
         let client = client.expect("connect to chromedriver");
         client.goto(&base).await.expect("open the console");
-        Session { client, driver }
+        let session = Session {
+            client,
+            base,
+            downloads,
+            driver,
+        };
+        session.wait_for("#card-findings").await;
+        session
+    }
+
+    /// Waits until `css` matches an element.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(fantoccini::Locator::Css(css))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => panic!(
+                "waiting for {css}: {e}; page errors: {:#?}",
+                self.console_errors().await
+            ),
+        }
+    }
+
+    /// Waits until `css` matches nothing.
+    pub async fn wait_gone(&self, css: &str) {
+        for _ in 0..300 {
+            if self
+                .client
+                .find_all(fantoccini::Locator::Css(css))
+                .await
+                .unwrap()
+                .is_empty()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("{css} is still there");
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap()
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types into the field with this id (a field path) as a user would: value and `input`.
+    pub async fn set_field(&self, id: &str, value: &str) {
+        self.wait_for(&format!("[id='{id}']")).await;
+        self.client
+            .execute(
+                "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
+                 el.dispatchEvent(new Event('input', { bubbles: true })); \
+                 el.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![serde_json::json!(id), serde_json::json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Milliseconds the page's script measures for `script` (which must return a number).
+    pub async fn js_number(&self, script: &str) -> f64 {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap_or(f64::NAN)
     }
 
     /// Saves a screenshot as a test artifact (`tests/artifacts/NAME.png`).

@@ -1,9 +1,12 @@
+//! The top bar: presets, undo and redo, import, export and the shareable link.
+
 use tandem_engine::presets::PRESETS;
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::app::StateHandle;
-use crate::state::Action;
+use crate::services::{download::download, share};
+use crate::state::{Action, Banner};
 
 #[component]
 pub fn Header() -> Html {
@@ -13,21 +16,60 @@ pub fn Header() -> Html {
     let on_preset = {
         let state = state.clone();
         Callback::from(move |e: Event| {
-            let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else {
-                return;
-            };
+            let select: HtmlSelectElement = e.target_unchecked_into();
             if let Some(p) = PRESETS.iter().find(|p| p.id == select.value()) {
                 state.dispatch(Action::Preset(p.id));
             }
+            select.set_value("");
         })
     };
-    let undo = {
+    let dispatch = |a: Action| {
         let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::Undo))
+        Callback::from(move |_| state.dispatch(a.clone()))
     };
-    let redo = {
+    let import = {
         let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::Redo))
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            crate::app::read_file(&input, {
+                let state = state.clone();
+                move |name, text| {
+                    state.dispatch(Action::Import {
+                        text,
+                        source: format!("`{name}`"),
+                    })
+                }
+            });
+            input.set_value("");
+        })
+    };
+    let export = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let name = format!(
+                "{}-{}.topology.json",
+                state.topology.name, state.topology.environment
+            );
+            let json = tandem_engine::to_json(&state.topology);
+            if let Err(e) = download(&name, "application/json", json.as_bytes()) {
+                state.dispatch(Action::Banner(Banner::Error(format!("Export failed: {e}"))));
+            }
+        })
+    };
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let banner = match share::to_location(&state.topology) {
+                Some(link) => {
+                    if let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) {
+                        let _ = clipboard.write_text(&link);
+                    }
+                    Banner::Notice(format!("The link to this topology is in the address bar (and copied): {} characters, nothing sent anywhere", link.len()))
+                }
+                None => Banner::Error("Could not make a link".into()),
+            };
+            state.dispatch(Action::Banner(banner));
+        })
     };
     let t = &state.topology;
     html! {
@@ -38,19 +80,21 @@ pub fn Header() -> Html {
                 <span class="tagline">{ "two-region DR console" }</span>
             </div>
             <div class="topology-name" id="topology-name">
-                { format!("{} · {} → {}", t.name, t.primary.region, t.secondary.region) }
+                { format!("{} · {} · {} → {}", t.name, t.environment, t.primary.region, t.secondary.region) }
             </div>
-            <div class="actions">
-                <label for="preset">{ "Preset" }</label>
+            <nav class="actions" aria-label="Topology">
+                <label for="preset" class="visually-hidden">{ "Load a preset" }</label>
                 <select id="preset" onchange={on_preset}>
                     <option value="" selected=true disabled=true>{ "Load a preset…" }</option>
-                    { for PRESETS.iter().map(|p| html! {
-                        <option value={p.id} title={p.summary}>{ p.title }</option>
-                    }) }
+                    { for PRESETS.iter().map(|p| html! { <option value={p.id} title={p.summary}>{ p.title }</option> }) }
                 </select>
-                <button id="undo" onclick={undo} disabled={state.undo.is_empty()}>{ "Undo" }</button>
-                <button id="redo" onclick={redo} disabled={state.redo.is_empty()}>{ "Redo" }</button>
-            </div>
+                <button id="undo" onclick={dispatch(Action::Undo)} disabled={state.undo.is_empty()} title="Undo (Ctrl+Z)">{ "Undo" }</button>
+                <button id="redo" onclick={dispatch(Action::Redo)} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
+                <label class="button" for="import-file" title="Import a topology JSON file (or drop one on the page)">{ "Import" }</label>
+                <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" onchange={import} />
+                <button id="export" onclick={export}>{ "Export" }</button>
+                <button id="share" onclick={share_link}>{ "Share link" }</button>
+            </nav>
         </header>
     }
 }

@@ -1,5 +1,8 @@
-pub mod field;
+pub mod cost;
+pub mod diagram;
+pub mod editor;
 pub mod findings;
 pub mod header;
-pub mod objectives;
+pub mod recovery;
 pub mod summary;
+pub mod templates;

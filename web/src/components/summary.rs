@@ -35,10 +35,18 @@ pub fn Summary() -> Html {
     };
     html! {
         <div class="summary">
-            { card("card-findings", "Findings", format!("{errors} errors"), format!("{warnings} warnings"), errors == 0) }
+            { card("card-findings", "Findings", count(errors, "error"), count(warnings, "warning"), errors == 0) }
             { card("card-rpo", "RPO", rpo, format!("objective {}", human_seconds(f64::from(o.rpo_seconds))), rpo_ok) }
             { card("card-rto", "RTO", human_seconds(a.rto.total_seconds), format!("objective {}", human_seconds(f64::from(o.rto_seconds))), rto_ok) }
             { card("card-cost", "Monthly cost", usd(a.cost.total), format!("budget {}", usd(o.monthly_budget_usd.get())), cost_ok) }
         </div>
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }

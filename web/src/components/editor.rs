@@ -1,0 +1,379 @@
+//! Editors for every part of the topology, rendered from its JSON. Each input's id is its
+//! field path (`secondary.vpc.cidr`), so a finding can focus it; the engine says which values
+//! an enum takes and which fields are optional, and validates every edit.
+
+use serde_json::Value;
+use tandem_engine::editor::{field_kind, new_item, optional_fields, variant_of, FieldKind, Group};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::app::StateHandle;
+use crate::state::Action;
+
+/// `azCount` -> `AZ count`.
+pub fn label(key: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for c in key.chars() {
+        if c.is_uppercase() && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        current.push(c.to_ascii_lowercase());
+    }
+    words.push(current);
+    let words: Vec<String> = words
+        .into_iter()
+        .map(|w| match w.as_str() {
+            "acu" | "az" | "vpc" | "cidr" | "arn" | "ttl" | "rpo" | "rto" | "usd" | "kms"
+            | "rtc" | "pitr" | "iam" | "dns" | "api" | "id" | "db" | "nat" | "gb" | "io" | "mb"
+            | "sse" => w.to_uppercase(),
+            _ => w,
+        })
+        .collect();
+    let mut text = words.join(" ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + text.get(1..).unwrap_or("");
+    }
+    text
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub group: Group,
+}
+
+/// One editor tab: the top-level fields of a group.
+#[component]
+pub fn Editor(props: &EditorProps) -> Html {
+    let Some(state) = use_context::<StateHandle>() else {
+        return html! {};
+    };
+    let value = serde_json::to_value(&state.topology).unwrap_or(Value::Null);
+    // Focus the field a finding or the diagram asked for, once it is rendered.
+    {
+        let focus = state.focus.clone();
+        use_effect_with(focus, |focus| {
+            if let Some((path, _)) = focus {
+                crate::app::focus_element(path);
+            }
+        });
+    }
+    let optional: Vec<(&str, Value)> = optional_fields("")
+        .into_iter()
+        .filter(|(k, _)| props.group.keys().contains(k))
+        .collect();
+    html! {
+        <div class="editor" role="tabpanel" aria-label={props.group.title()}>
+            { for props.group.keys().iter().map(|key| match value.get(*key) {
+                Some(v) if !v.is_null() => field(&state, key, key, v, optional.iter().any(|(k, _)| k == key)),
+                _ => html! {},
+            }) }
+            { for optional.iter().filter(|(k, _)| value.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(&state, k, k, v.clone())) }
+        </div>
+    }
+}
+
+fn add_button(state: &StateHandle, path: &str, key: &str, value: Value) -> Html {
+    let state = state.clone();
+    let path = path.to_string();
+    let onclick = Callback::from(move |_| {
+        state.dispatch(Action::Edit {
+            path: path.clone(),
+            value: value.clone(),
+        })
+    });
+    html! { <button class="add" {onclick}>{ format!("+ {}", label(key)) }</button> }
+}
+
+fn remove_button(state: &StateHandle, path: &str, what: &str) -> Html {
+    let state = state.clone();
+    let path = path.to_string();
+    let onclick = Callback::from(move |_| state.dispatch(Action::Remove { path: path.clone() }));
+    html! { <button class="remove" {onclick} aria-label={format!("Remove {what}")}>{ "Remove" }</button> }
+}
+
+fn error_at(state: &StateHandle, path: &str) -> Option<(String, String)> {
+    state
+        .field_error
+        .as_ref()
+        .filter(|e| e.path == path)
+        .map(|e| (e.message.clone(), e.raw.clone()))
+}
+
+/// One field, by the shape of its value.
+fn field(state: &StateHandle, path: &str, key: &str, value: &Value, removable: bool) -> Html {
+    if let Some(kind) = field_kind(&state.topology, path) {
+        return match kind {
+            FieldKind::Select(choices) => select(state, path, key, value, choices),
+            FieldKind::MultiSelect(options) => multi(state, path, key, value, &options),
+            FieldKind::Suggest(options) => input(state, path, key, value, Some(options), removable),
+        };
+    }
+    match value {
+        Value::Object(map) => {
+            let optional = optional_fields(path);
+            html! {
+                <fieldset id={path.to_string()} tabindex="-1" class="group">
+                    <legend>{ label(key) }{ if removable { remove_button(state, path, &label(key)) } else { html! {} } }</legend>
+                    { for map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| {
+                        let child = join(path, k);
+                        field(state, &child, k, v, optional.iter().any(|(o, _)| o == k))
+                    }) }
+                    <div class="adds">
+                        { for optional.iter().filter(|(k, _)| map.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(state, &join(path, k), k, v.clone())) }
+                    </div>
+                </fieldset>
+            }
+        }
+        Value::Array(items)
+            if items.iter().all(Value::is_string) && !items.is_empty()
+                || (items.is_empty() && is_text_list(path)) =>
+        {
+            lines(state, path, key, items)
+        }
+        Value::Array(items) => list(state, path, key, items),
+        Value::Bool(b) => checkbox(state, path, key, *b, removable),
+        _ => input(state, path, key, value, None, removable),
+    }
+}
+
+fn is_text_list(path: &str) -> bool {
+    let p = tandem_engine::editor::pattern(path);
+    matches!(
+        p.as_str(),
+        "topics[].emails" | "events.forwarding.sources" | "events.forwarding.detailTypes"
+    )
+}
+
+fn list(state: &StateHandle, path: &str, key: &str, items: &[Value]) -> Html {
+    let add = {
+        let state = state.clone();
+        let path = path.to_string();
+        Callback::from(move |_| {
+            if let Some(value) = new_item(&state.topology, &path) {
+                state.dispatch(Action::Push {
+                    path: path.clone(),
+                    value,
+                });
+            }
+        })
+    };
+    html! {
+        <fieldset id={path.to_string()} tabindex="-1" class="group list">
+            <legend>{ format!("{} ({})", label(key), items.len()) }</legend>
+            { for items.iter().enumerate().map(|(i, item)| {
+                let item_path = format!("{path}[{i}]");
+                let name = item.get("id").or_else(|| item.get("setIdentifier")).or_else(|| item.get("rule")).and_then(Value::as_str).unwrap_or("").to_string();
+                let optional = optional_fields(&item_path);
+                match item {
+                    Value::Object(map) => html! {
+                        <fieldset id={item_path.clone()} tabindex="-1" class="item">
+                            <legend>{ format!("{} {}", label(key).trim_end_matches('s'), name) }{ remove_button(state, &item_path, &name) }</legend>
+                            { for map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| field(state, &join(&item_path, k), k, v, optional.iter().any(|(o, _)| o == k))) }
+                            <div class="adds">
+                                { for optional.iter().filter(|(k, _)| map.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(state, &join(&item_path, k), k, v.clone())) }
+                            </div>
+                        </fieldset>
+                    },
+                    other => field(state, &item_path, &format!("{} {}", label(key), i + 1), other, false),
+                }
+            }) }
+            <button class="add" onclick={add}>{ format!("+ Add to {}", label(key).to_lowercase()) }</button>
+        </fieldset>
+    }
+}
+
+fn number_or_text(text: &str, current: &Value) -> Value {
+    if current.is_number() {
+        if let Ok(n) = text.trim().parse::<i64>() {
+            return Value::from(n);
+        }
+        if let Ok(f) = text.trim().parse::<f64>() {
+            if f.is_finite() {
+                return Value::from(f);
+            }
+        }
+    }
+    Value::String(text.to_string())
+}
+
+fn input(
+    state: &StateHandle,
+    path: &str,
+    key: &str,
+    value: &Value,
+    suggest: Option<Vec<String>>,
+    removable: bool,
+) -> Html {
+    let error = error_at(state, path);
+    let shown = match (&error, value) {
+        (Some((_, raw)), _) => raw.clone(),
+        (None, Value::String(s)) => s.clone(),
+        (None, other) => other.to_string(),
+    };
+    let oninput = {
+        let state = state.clone();
+        let path = path.to_string();
+        let current = value.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            state.dispatch(Action::Edit {
+                path: path.clone(),
+                value: number_or_text(&input.value(), &current),
+            });
+        })
+    };
+    let list_id = format!("{path}-options");
+    let error_id = format!("{path}-error");
+    html! {
+        <div class={classes!("field", error.is_some().then_some("invalid"))}>
+            <label for={path.to_string()}>{ label(key) }</label>
+            <input id={path.to_string()} type="text" value={shown} {oninput}
+                inputmode={if value.is_number() { "decimal" } else { "text" }}
+                list={suggest.as_ref().map(|_| list_id.clone())}
+                aria-invalid={error.is_some().to_string()} aria-describedby={error_id.clone()} />
+            if let Some(options) = suggest {
+                <datalist id={list_id}>{ for options.iter().map(|o| html! { <option value={o.clone()} /> }) }</datalist>
+            }
+            if removable { { remove_button(state, path, &label(key)) } }
+            if let Some((message, _)) = error {
+                <span class="error" id={error_id} role="alert">{ message }</span>
+            }
+        </div>
+    }
+}
+
+fn checkbox(state: &StateHandle, path: &str, key: &str, checked: bool, removable: bool) -> Html {
+    let onchange = {
+        let state = state.clone();
+        let path = path.to_string();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            state.dispatch(Action::Edit {
+                path: path.clone(),
+                value: Value::Bool(input.checked()),
+            });
+        })
+    };
+    html! {
+        <div class="field check">
+            <input id={path.to_string()} type="checkbox" {checked} {onchange} />
+            <label for={path.to_string()}>{ label(key) }</label>
+            if removable { { remove_button(state, path, &label(key)) } }
+        </div>
+    }
+}
+
+fn select(
+    state: &StateHandle,
+    path: &str,
+    key: &str,
+    value: &Value,
+    choices: Vec<tandem_engine::editor::Choice>,
+) -> Html {
+    let current = variant_of(value).unwrap_or_default();
+    let onchange = {
+        let state = state.clone();
+        let path = path.to_string();
+        let choices = choices.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(c) = choices.iter().find(|c| c.label == select.value()) {
+                state.dispatch(Action::Edit {
+                    path: path.clone(),
+                    value: c.value.clone(),
+                });
+            }
+        })
+    };
+    // An enum with data (`{"manual": {"approvalMinutes": 10}}`) shows its fields below.
+    let inner = match value {
+        Value::Object(m) => m.iter().next().map(|(variant, data)| {
+            let inner_path = join(path, variant);
+            match data {
+                Value::Object(fields) => html! { <>{ for fields.iter().map(|(k, v)| field(state, &join(&inner_path, k), k, v, false)) }</> },
+                other => field(state, &inner_path, variant, other, false),
+            }
+        }),
+        _ => None,
+    };
+    html! {
+        <>
+            <div class="field">
+                <label for={path.to_string()}>{ label(key) }</label>
+                <select id={path.to_string()} {onchange}>
+                    { for choices.iter().map(|c| html! { <option value={c.label.clone()} selected={c.label == current}>{ &c.label }</option> }) }
+                </select>
+            </div>
+            { for inner }
+        </>
+    }
+}
+
+fn multi(state: &StateHandle, path: &str, key: &str, value: &Value, options: &[String]) -> Html {
+    let selected: Vec<String> = value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    html! {
+        <fieldset id={path.to_string()} tabindex="-1" class="multi">
+            <legend>{ label(key) }</legend>
+            { for options.iter().map(|o| {
+                let on = selected.contains(o);
+                let onchange = {
+                    let state = state.clone();
+                    let path = path.to_string();
+                    let selected = selected.clone();
+                    let o = o.clone();
+                    Callback::from(move |_: Event| {
+                        let mut next = selected.clone();
+                        if next.contains(&o) { next.retain(|x| x != &o) } else { next.push(o.clone()) }
+                        state.dispatch(Action::Edit { path: path.clone(), value: Value::from(next) });
+                    })
+                };
+                let id = format!("{path}:{o}");
+                html! { <label class="option" for={id.clone()}><input id={id} type="checkbox" checked={on} {onchange} />{ o }</label> }
+            }) }
+        </fieldset>
+    }
+}
+
+fn lines(state: &StateHandle, path: &str, key: &str, items: &[Value]) -> Html {
+    let text: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+    let oninput = {
+        let state = state.clone();
+        let path = path.to_string();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            let items: Vec<Value> = area
+                .value()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(Value::from)
+                .collect();
+            state.dispatch(Action::Edit {
+                path: path.clone(),
+                value: Value::Array(items),
+            });
+        })
+    };
+    html! {
+        <div class="field">
+            <label for={path.to_string()}>{ format!("{} (one per line)", label(key)) }</label>
+            <textarea id={path.to_string()} rows="3" value={text.join("\n")} {oninput} />
+        </div>
+    }
+}

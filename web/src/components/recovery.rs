@@ -1,0 +1,86 @@
+//! Recovery: RPO per data store, and RTO as a waterfall of phases against the objective.
+
+use tandem_engine::analysis::human_seconds;
+use yew::prelude::*;
+
+use crate::app::StateHandle;
+use crate::state::Action;
+
+const COLORS: [&str; 7] = [
+    "#1f77b4", "#e07b00", "#7b4fb8", "#2a9d8f", "#c62828", "#5b6b7b", "#8c6d31",
+];
+
+#[component]
+pub fn Recovery() -> Html {
+    let Some(state) = use_context::<StateHandle>() else {
+        return html! {};
+    };
+    let a = &state.analysis;
+    let o = &state.topology.objectives;
+    let fmt = |s: Option<f64>| s.map_or("unbounded".to_string(), human_seconds);
+    let worst = a.rpo.worst;
+    let rto = a.rto.total_seconds;
+    let objective = f64::from(o.rto_seconds);
+    let scale = rto.max(objective).max(1.0);
+    let width = 640.0;
+    let row = 26.0;
+    let height = row * (a.rto.phases.len() as f64 + 2.0) + 10.0;
+    let x = |s: f64| 150.0 + s / scale * (width - 170.0);
+    let mut start = 0.0;
+    let bars: Vec<Html> = a.rto.phases.iter().enumerate().map(|(i, p)| {
+        let y = 10.0 + row * i as f64;
+        let (x0, x1) = (x(start), x(start + p.seconds));
+        start += p.seconds;
+        let color = COLORS.get(i % COLORS.len()).copied().unwrap_or("#1f77b4");
+        let state = state.clone();
+        let path = p.path.clone();
+        let onclick = Callback::from(move |_| state.dispatch(Action::Focus(path.clone())));
+        html! {
+            <g class="phase" {onclick}>
+                <title>{ format!("{}: {} ({}) — {}", p.title, human_seconds(p.seconds), p.formula, p.source) }</title>
+                <text x="140" y={(y + 17.0).to_string()} text-anchor="end">{ &p.title }</text>
+                <rect x={x0.to_string()} y={(y + 4.0).to_string()} width={(x1 - x0).max(1.5).to_string()} height="18" fill={color} rx="2" />
+                <text x={(x1 + 4.0).to_string()} y={(y + 17.0).to_string()} class="value">{ human_seconds(p.seconds) }</text>
+            </g>
+        }
+    }).collect();
+    let total_y = 10.0 + row * a.rto.phases.len() as f64;
+    let ok = rto <= objective;
+    html! {
+        <section class="view recovery" id="recovery" aria-label="Recovery">
+            <h3>{ format!("RPO {}", fmt(a.rpo.typical_seconds)) }<span class="objective">{ format!(" objective {}", human_seconds(f64::from(o.rpo_seconds))) }</span></h3>
+            <table class="rpo">
+                <thead><tr><th>{ "Store" }</th><th>{ "Typical loss" }</th><th>{ "Bound" }</th><th>{ "Why" }</th></tr></thead>
+                <tbody>
+                    { for a.rpo.stores.iter().enumerate().map(|(i, s)| html! {
+                        <tr class={classes!((Some(i) == worst).then_some("worst"), (!s.durable).then_some("in-flight"))}>
+                            <td>{ &s.store }{ if s.durable { "" } else { " (in flight)" } }</td>
+                            <td>{ fmt(s.typical_seconds) }</td>
+                            <td>{ fmt(s.bound_seconds) }</td>
+                            <td><a href={s.source.clone()} target="_blank" rel="noopener">{ &s.basis }</a></td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <h3>{ format!("RTO {}", human_seconds(rto)) }<span class="objective">{ format!(" objective {}", human_seconds(objective)) }</span></h3>
+            <svg class="waterfall" viewBox={format!("0 0 {width} {height}")} role="img"
+                aria-label={format!("RTO {} against an objective of {}", human_seconds(rto), human_seconds(objective))}>
+                { for bars }
+                <g class="total">
+                    <text x="140" y={(total_y + 17.0).to_string()} text-anchor="end">{ "Total" }</text>
+                    <rect x={x(0.0).to_string()} y={(total_y + 4.0).to_string()} width={(x(rto) - x(0.0)).max(1.5).to_string()} height="18" class={if ok { "ok" } else { "bad" }} rx="2" />
+                </g>
+                <line x1={x(objective).to_string()} x2={x(objective).to_string()} y1="4" y2={(height - 4.0).to_string()} class="objective-line" />
+                <text x={x(objective).to_string()} y={(height - 2.0).to_string()} text-anchor="middle" class="objective-label">{ "objective" }</text>
+            </svg>
+            <table class="steps">
+                <thead><tr><th>{ "Orchestration step" }</th><th>{ "Time" }</th><th>{ "What" }</th></tr></thead>
+                <tbody>
+                    { for a.rto.phases.iter().flat_map(|p| p.steps.iter()).map(|s| html! {
+                        <tr><td>{ format!("{:?}", s.step) }</td><td>{ human_seconds(s.seconds) }</td><td>{ &s.note }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}
