@@ -77,8 +77,7 @@ step e2e env TANDEM_DIST="$TANDEM_ROOT/dist" cargo test -p tandem-tests --test e
 # The golden templates (every preset, every stack) must pass the validators users run:
 # cfn-lint with no error and no warning, checkov with no failed check (skips carry reasons).
 step cfn-lint "$CFN_LINT" --format parseable -- tests/golden/*/*.template.json
-step checkov "$CHECKOV" --quiet --compact --framework cloudformation --skip-download \
-  --hard-fail-on LOW -d tests/golden
+step checkov "$CHECKOV" --quiet --compact --framework cloudformation --skip-download -d tests/golden
 
 echo "   total time: $(($(date +%s) - START)) s"
 summary
