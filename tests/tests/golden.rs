@@ -182,8 +182,18 @@ fn the_reference_contains_every_component_of_the_design() {
         "the destination exists before the source"
     );
     // Compute and API in both regions.
+    // The three functions of the topology in both regions, and Tandem's health probe beside
+    // the failover state machine.
+    assert!(secondary["Resources"].get("ProbeFunction").is_some());
+    assert!(primary["Resources"].get("ProbeFunction").is_none());
     for t in [primary, secondary] {
-        assert_eq!(resources(t, "AWS::Lambda::Function").len(), 3);
+        let functions = t["Resources"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(id, r)| r["Type"] == "AWS::Lambda::Function" && *id != "ProbeFunction")
+            .count();
+        assert_eq!(functions, 3);
         assert!(resources(t, "AWS::Logs::LogGroup").len() >= 3);
         assert!(resources(t, "AWS::IAM::Role").len() >= 3);
         assert_eq!(
@@ -240,6 +250,8 @@ fn the_reference_contains_every_component_of_the_design() {
         "waitForTaskToken",
         "updateHealthCheck",
         "NotifyFailure",
+        "SecondaryAnswers",
+        "ValidationFailed",
     ] {
         assert!(def.contains(needle), "{needle}");
     }

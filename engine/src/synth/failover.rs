@@ -28,12 +28,21 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         return;
     };
     let topic_id = format!("{}Topic", logical(&topic.id));
-    let validator = t
-        .functions
-        .iter()
-        .find(|f| f.id.contains("validat"))
-        .or_else(|| t.functions.first())
-        .map(|f| format!("{}Function", logical(&f.id)));
+    // Health is checked by Tandem's own probe over HTTPS: the primary's endpoint before an
+    // automatic failover (a false alarm aborts), this region's after it (validation).
+    let probe = t.api.as_ref().map(|api| {
+        let primary = if in_secondary {
+            tpl.param_with(
+                "PrimaryHealthUrl",
+                json!({ "Type": "String", "Description": "ApiHealthUrl output of the primary stack", "AllowedPattern": "^https://.+$" }),
+            )
+        } else {
+            sub(&format!("https://${{Api}}.execute-api.${{AWS::Region}}.amazonaws.com/{}{}", api.stage, api.health_path))
+        };
+        probe_function(tpl, c);
+        let own = sub(&format!("https://${{Api}}.execute-api.${{AWS::Region}}.amazonaws.com/{}{}", api.stage, api.health_path));
+        (primary, own)
+    });
     let db = t.database.as_ref().filter(|d| d.global);
     // The health check id crosses regions as a Parameter (it lives in the primary stack).
     let health_check = if in_secondary {
@@ -56,8 +65,10 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
             ga("DatabaseCluster", "DBClusterArn"),
         );
     }
-    if let Some(v) = &validator {
-        subs.insert("Validator".into(), ga(v, "Arn"));
+    if let Some((primary_url, own_url)) = &probe {
+        subs.insert("Probe".into(), ga("ProbeFunction", "Arn"));
+        subs.insert("PrimaryHealthUrl".into(), primary_url.clone());
+        subs.insert("OwnHealthUrl".into(), own_url.clone());
     }
     if let Some(h) = &health_check {
         subs.insert("HealthCheckId".into(), h.clone());
@@ -70,7 +81,7 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         .copied()
         .filter(|s| match s {
             Step::PromoteDatabase | Step::WaitForPromotion => db.is_some(),
-            Step::Validate | Step::CheckHealth => validator.is_some(),
+            Step::Validate | Step::CheckHealth => probe.is_some(),
             Step::SwitchDns => health_check.is_some(),
             Step::Approval => matches!(t.failover.decision, Decision::Manual { .. }),
             Step::Notify => true,
@@ -91,11 +102,32 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
     for (i, step) in steps.iter().enumerate() {
         let next = steps.get(i + 1).map_or("Done", |s| name(*s));
         let state = match step {
-            Step::CheckHealth => task(
-                "arn:aws:states:::lambda:invoke",
-                json!({ "FunctionName": "${Validator}", "Payload": { "action": "checkPrimary", "execution.$": "$$.Execution.Id" } }),
-                next,
-            ),
+            Step::CheckHealth => {
+                // An automatic failover whose primary answers after all was a false alarm.
+                let automatic = t.failover.decision == Decision::Automatic;
+                if automatic {
+                    states.insert("PrimaryAnswers".into(), json!({
+                        "Type": "Choice",
+                        "Choices": [{ "Variable": "$.primary.healthy", "BooleanEquals": true, "Next": "NotifyFalseAlarm" }],
+                        "Default": next,
+                    }));
+                    states.insert("NotifyFalseAlarm".into(), json!({
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::sns:publish",
+                        "Parameters": { "TopicArn": "${TopicArn}", "Subject": format!("{}: failover not needed", t.name), "Message": format!("The primary health endpoint in {} answers; no failover was made.", t.primary.region) },
+                        "Next": "Done",
+                    }));
+                }
+                json!({
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": { "FunctionName": "${Probe}", "Payload": { "url": "${PrimaryHealthUrl}" } },
+                    "ResultSelector": { "healthy.$": "$.Payload.healthy", "status.$": "$.Payload.status" },
+                    "ResultPath": "$.primary",
+                    "Next": if automatic { "PrimaryAnswers" } else { next },
+                    "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }],
+                })
+            }
             Step::Approval => json!({
                 "Type": "Task",
                 "Resource": "arn:aws:states:::sns:publish.waitForTaskToken",
@@ -153,11 +185,28 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                 json!({ "HealthCheckId": "${HealthCheckId}", "Inverted": true }),
                 next,
             ),
-            Step::Validate => task(
-                "arn:aws:states:::lambda:invoke",
-                json!({ "FunctionName": "${Validator}", "Payload": { "action": "validate", "execution.$": "$$.Execution.Id" } }),
-                next,
-            ),
+            Step::Validate => {
+                states.insert("SecondaryAnswers".into(), json!({
+                    "Type": "Choice",
+                    "Choices": [{ "Variable": "$.secondary.healthy", "BooleanEquals": true, "Next": next }],
+                    "Default": "ValidationFailed",
+                }));
+                states.insert("ValidationFailed".into(), json!({
+                    "Type": "Pass",
+                    "Parameters": { "Error": "ValidationFailed", "Cause.$": "States.Format('the health endpoint in __REGION__ answered with status {}', $.secondary.status)" },
+                    "ResultPath": "$.error",
+                    "Next": "NotifyFailure",
+                }));
+                json!({
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": { "FunctionName": "${Probe}", "Payload": { "url": "${OwnHealthUrl}" } },
+                    "ResultSelector": { "healthy.$": "$.Payload.healthy", "status.$": "$.Payload.status" },
+                    "ResultPath": "$.secondary",
+                    "Next": "SecondaryAnswers",
+                    "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }],
+                })
+            }
             Step::Notify => task(
                 "arn:aws:states:::sns:publish",
                 json!({ "TopicArn": "${TopicArn}", "Subject": format!("{} failed over to {}", t.name, t.secondary.region), "Message.$": "States.Format('Failover {} completed', $$.Execution.Id)" }),
@@ -190,8 +239,8 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         json!({ "Effect": "Allow", "Action": "sns:Publish", "Resource": r(&topic_id) }),
         json!({ "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": c.key }),
     ];
-    if let Some(v) = &validator {
-        statements.push(json!({ "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": ga(v, "Arn") }));
+    if probe.is_some() {
+        statements.push(json!({ "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": ga("ProbeFunction", "Arn") }));
     }
     if db.is_some() {
         let global = sub(&format!(
@@ -271,72 +320,10 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
 /// which may be the region that failed, so the trigger does not depend on them.
 fn trigger(tpl: &mut Template, c: &Ctx<'_>) {
     let t = c.t;
-    let url = tpl.param_with(
-        "PrimaryHealthUrl",
-        json!({ "Type": "String", "Description": "ApiHealthUrl output of the primary stack", "AllowedPattern": "^https://.+$" }),
-    );
-    if !tpl.resources.contains_key("FunctionDeadLetterQueue") {
-        tpl.add(
-            "FunctionDeadLetterQueue",
-            "AWS::SQS::Queue",
-            json!({ "QueueName": c.names.of("functions-dlq"), "KmsMasterKeyId": c.key, "MessageRetentionPeriod": 1_209_600 }),
-        );
+    if !tpl.resources.contains_key("ProbeFunction") {
+        tpl.notes.push("Automatic failover needs the API's health endpoint to probe; no trigger was generated.".into());
+        return;
     }
-    tpl.add("ProbeLogGroup", "AWS::Logs::LogGroup", json!({ "LogGroupName": format!("/aws/lambda/{}", c.names.of("primary-probe")), "RetentionInDays": 365, "KmsKeyId": c.key }));
-    tpl.add(
-        "ProbeRole",
-        "AWS::IAM::Role",
-        json!({
-            "AssumeRolePolicyDocument": assume("lambda.amazonaws.com"),
-            "ManagedPolicyArns": [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"), sub("arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess")],
-            "Policies": [{ "PolicyName": "probe", "PolicyDocument": { "Version": "2012-10-17", "Statement": [
-                { "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*", "Condition": { "StringEquals": { "cloudwatch:namespace": "Tandem" } } },
-                { "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": c.key },
-                { "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": ga("FunctionDeadLetterQueue", "Arn") },
-            ]}}],
-        }),
-    );
-    tpl.notes.push("The probe's cloudwatch:PutMetricData uses `Resource: *` with a namespace condition: the action accepts no resource.".into());
-    let code = r#"// Probes the primary region's health endpoint and records the result as a metric.
-const https = require("https");
-const { CloudWatchClient, PutMetricDataCommand } = require("@aws-sdk/client-cloudwatch");
-const cw = new CloudWatchClient({});
-const probe = () => new Promise((resolve) => {
-  const req = https.get(process.env.PRIMARY_HEALTH_URL, { timeout: 5000 }, (res) => { res.resume(); resolve(res.statusCode === 200 ? 1 : 0); });
-  req.on("timeout", () => { req.destroy(); resolve(0); });
-  req.on("error", () => resolve(0));
-});
-exports.handler = async () => {
-  const healthy = await probe();
-  await cw.send(new PutMetricDataCommand({ Namespace: "Tandem", MetricData: [{ MetricName: "PrimaryHealthy", Dimensions: [{ Name: "Topology", Value: process.env.TOPOLOGY }], Value: healthy }] }));
-  return { healthy };
-};
-"#;
-    tpl.add(
-        "ProbeFunction",
-        "AWS::Lambda::Function",
-        json!({
-            "FunctionName": c.names.of("primary-probe"),
-            "Description": format!("probes {}'s health endpoint from {}", t.primary.region, t.secondary.region),
-            "Runtime": crate::catalog::LAMBDA_RUNTIME_DEFAULT,
-            "Handler": "index.handler",
-            "Code": { "ZipFile": code },
-            "MemorySize": 128,
-            "Timeout": 15,
-            "Role": ga("ProbeRole", "Arn"),
-            "Environment": { "Variables": { "PRIMARY_HEALTH_URL": url, "TOPOLOGY": c.names.base() } },
-            "KmsKeyArn": c.key,
-            "TracingConfig": { "Mode": "Active" },
-            "ReservedConcurrentExecutions": 1,
-            "DeadLetterConfig": { "TargetArn": ga("FunctionDeadLetterQueue", "Arn") },
-            "LoggingConfig": { "LogGroup": r("ProbeLogGroup") },
-        }),
-    );
-    tpl.skip_check(
-        "ProbeFunction",
-        "CKV_AWS_117",
-        "the probe calls the primary's public health endpoint; it needs no VPC",
-    );
     tpl.add(
         "ProbeSchedule",
         "AWS::Events::Rule",
@@ -344,7 +331,7 @@ exports.handler = async () => {
             "Description": "probe the primary every minute",
             "ScheduleExpression": "rate(1 minute)",
             "State": "ENABLED",
-            "Targets": [{ "Id": "probe", "Arn": ga("ProbeFunction", "Arn") }],
+            "Targets": [{ "Id": "probe", "Arn": ga("ProbeFunction", "Arn"), "Input": "{\"metric\": true}" }],
         }),
     );
     tpl.add("ProbePermission", "AWS::Lambda::Permission", json!({
@@ -381,4 +368,85 @@ exports.handler = async () => {
         "State": "ENABLED",
         "Targets": [{ "Id": "failover", "Arn": r("FailoverStateMachine"), "RoleArn": ga("FailoverTriggerRole", "Arn") }],
     }));
+}
+
+/// Tandem's health probe: an HTTPS GET of a health endpoint. The state machine invokes it with
+/// `{"url": ...}`; the automatic trigger invokes it every minute with `{"metric": true}`, and
+/// it records the primary's health as the `Tandem/PrimaryHealthy` metric.
+fn probe_function(tpl: &mut Template, c: &Ctx<'_>) {
+    let t = c.t;
+    if tpl.resources.contains_key("ProbeFunction") {
+        return;
+    }
+    if !tpl.resources.contains_key("FunctionDeadLetterQueue") {
+        tpl.add(
+            "FunctionDeadLetterQueue",
+            "AWS::SQS::Queue",
+            json!({ "QueueName": c.names.of("functions-dlq"), "KmsMasterKeyId": c.key, "MessageRetentionPeriod": 1_209_600 }),
+        );
+    }
+    tpl.add("ProbeLogGroup", "AWS::Logs::LogGroup", json!({ "LogGroupName": format!("/aws/lambda/{}", c.names.of("health-probe")), "RetentionInDays": 365, "KmsKeyId": c.key }));
+    tpl.add(
+        "ProbeRole",
+        "AWS::IAM::Role",
+        json!({
+            "AssumeRolePolicyDocument": assume("lambda.amazonaws.com"),
+            "ManagedPolicyArns": [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"), sub("arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess")],
+            "Policies": [{ "PolicyName": "probe", "PolicyDocument": { "Version": "2012-10-17", "Statement": [
+                { "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*", "Condition": { "StringEquals": { "cloudwatch:namespace": "Tandem" } } },
+                { "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": c.key },
+                { "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": ga("FunctionDeadLetterQueue", "Arn") },
+            ]}}],
+        }),
+    );
+    tpl.notes.push("The probe's cloudwatch:PutMetricData uses `Resource: *` with a namespace condition: the action accepts no resource.".into());
+    let code = r#"// Tandem's health probe: GET a health endpoint over HTTPS.
+const https = require("https");
+const { CloudWatchClient, PutMetricDataCommand } = require("@aws-sdk/client-cloudwatch");
+const cw = new CloudWatchClient({});
+const get = (url) => new Promise((resolve) => {
+  const req = https.get(url, { timeout: 5000 }, (res) => { res.resume(); resolve(res.statusCode); });
+  req.on("timeout", () => { req.destroy(); resolve(0); });
+  req.on("error", () => resolve(0));
+});
+exports.handler = async (event) => {
+  const url = (event && event.url) || process.env.PRIMARY_HEALTH_URL;
+  const status = url ? await get(url) : 0;
+  const healthy = status === 200;
+  if (event && event.metric) {
+    await cw.send(new PutMetricDataCommand({ Namespace: "Tandem", MetricData: [{ MetricName: "PrimaryHealthy", Dimensions: [{ Name: "Topology", Value: process.env.TOPOLOGY }], Value: healthy ? 1 : 0 }] }));
+  }
+  return { healthy, status };
+};
+"#;
+    let mut env = serde_json::Map::new();
+    env.insert("TOPOLOGY".into(), json!(c.names.base()));
+    if tpl.parameters.contains_key("PrimaryHealthUrl") {
+        env.insert("PRIMARY_HEALTH_URL".into(), r("PrimaryHealthUrl"));
+    }
+    tpl.add(
+        "ProbeFunction",
+        "AWS::Lambda::Function",
+        json!({
+            "FunctionName": c.names.of("health-probe"),
+            "Description": format!("Tandem health probe ({} and {})", t.primary.region, t.secondary.region),
+            "Runtime": crate::catalog::LAMBDA_RUNTIME_DEFAULT,
+            "Handler": "index.handler",
+            "Code": { "ZipFile": code },
+            "MemorySize": 128,
+            "Timeout": 15,
+            "Role": ga("ProbeRole", "Arn"),
+            "Environment": { "Variables": env },
+            "KmsKeyArn": c.key,
+            "TracingConfig": { "Mode": "Active" },
+            "ReservedConcurrentExecutions": 2,
+            "DeadLetterConfig": { "TargetArn": ga("FunctionDeadLetterQueue", "Arn") },
+            "LoggingConfig": { "LogGroup": r("ProbeLogGroup") },
+        }),
+    );
+    tpl.skip_check(
+        "ProbeFunction",
+        "CKV_AWS_117",
+        "the probe calls public health endpoints; it needs no VPC",
+    );
 }

@@ -66,7 +66,10 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
     let _ = writeln!(out, "What the state machine does, step by step:\n");
     for (i, step) in t.failover.steps.iter().enumerate() {
         let text = match step {
-            crate::model::Step::CheckHealth => "checks the primary's health through the validator function".to_string(),
+            crate::model::Step::CheckHealth => match t.failover.decision {
+                Decision::Automatic => format!("probes the {p} health endpoint; if it answers after all, the run ends as a false alarm and says so"),
+                Decision::Manual { .. } => format!("probes the {p} health endpoint and records the answer"),
+            },
             crate::model::Step::Approval => "waits for the approval command (manual decision)".into(),
             crate::model::Step::PromoteDatabase => match t.failover.database_action {
                 DatabaseAction::FailoverAllowDataLoss => format!("`rds:FailoverGlobalCluster` with `AllowDataLoss: true`, target `{secondary_cluster}`: works while {p} is down; writes not yet replicated are lost (RPO)"),
@@ -74,7 +77,7 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
             },
             crate::model::Step::WaitForPromotion => "polls `DescribeGlobalClusters` until the secondary cluster is the writer".into(),
             crate::model::Step::SwitchDns => format!("inverts the primary health check, so Route 53 answers `{}` with the SECONDARY record", t.dns.record_name),
-            crate::model::Step::Validate => "runs the validator function against the secondary".into(),
+            crate::model::Step::Validate => format!("probes the {s} health endpoint; anything but 200 stops the run and alerts"),
             crate::model::Step::Notify => "publishes the result to the alert topic".into(),
         };
         let _ = writeln!(out, "{}. {text}", i + 1);

@@ -33,13 +33,13 @@ SECONDARY_BASE_FUNCTIONSECURITYGROUPID="$(output trading-aa-prod-secondary-base 
 SECONDARY_BASE_DATABASESECURITYGROUPID="$(output trading-aa-prod-secondary-base us-east-2 DatabaseSecurityGroupId)"
 SECONDARY_BASE_PRIVATESUBNETIDS="$(output trading-aa-prod-secondary-base us-east-2 PrivateSubnetIds)"
 SECONDARY_BASE_ISOLATEDSUBNETIDS="$(output trading-aa-prod-secondary-base us-east-2 IsolatedSubnetIds)"
-PRIMARY_HEALTHCHECKID="$(output trading-aa-prod-primary us-east-1 HealthCheckId)"
 PRIMARY_APIHEALTHURL="$(output trading-aa-prod-primary us-east-1 ApiHealthUrl)"
+PRIMARY_HEALTHCHECKID="$(output trading-aa-prod-primary us-east-1 HealthCheckId)"
 aws cloudformation deploy \
   --stack-name trading-aa-prod-secondary-app --region us-east-2 \
   --template-file secondary-app.template.json \
   --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
-  --parameter-overrides KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" FunctionSecurityGroupId="$SECONDARY_BASE_FUNCTIONSECURITYGROUPID" DatabaseSecurityGroupId="$SECONDARY_BASE_DATABASESECURITYGROUPID" PrivateSubnetIds="$SECONDARY_BASE_PRIVATESUBNETIDS" IsolatedSubnetIds="$SECONDARY_BASE_ISOLATEDSUBNETIDS" HostedZoneId="${HOSTED_ZONE_ID:?}" PrimaryHealthCheckId="$PRIMARY_HEALTHCHECKID" PrimaryHealthUrl="$PRIMARY_APIHEALTHURL"
+  --parameter-overrides KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" FunctionSecurityGroupId="$SECONDARY_BASE_FUNCTIONSECURITYGROUPID" DatabaseSecurityGroupId="$SECONDARY_BASE_DATABASESECURITYGROUPID" PrivateSubnetIds="$SECONDARY_BASE_PRIVATESUBNETIDS" IsolatedSubnetIds="$SECONDARY_BASE_ISOLATEDSUBNETIDS" HostedZoneId="${HOSTED_ZONE_ID:?}" PrimaryHealthUrl="$PRIMARY_APIHEALTHURL" PrimaryHealthCheckId="$PRIMARY_HEALTHCHECKID"
 
 # Teardown, in this order (see deploy-plan.json notes first):
 #   aws cloudformation delete-stack --stack-name trading-aa-prod-secondary-app --region us-east-2

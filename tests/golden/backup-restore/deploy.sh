@@ -31,12 +31,13 @@ aws cloudformation deploy \
 # Stage 3: trading-br-prod-secondary-app in us-east-2 (the secondary cluster can join the global cluster only once it exists)
 if [ "$FAILOVER" = "--failover" ]; then
   SECONDARY_BASE_KMSKEYARN="$(output trading-br-prod-secondary-base us-east-2 KmsKeyArn)"
+  PRIMARY_APIHEALTHURL="$(output trading-br-prod-primary us-east-1 ApiHealthUrl)"
   PRIMARY_HEALTHCHECKID="$(output trading-br-prod-primary us-east-1 HealthCheckId)"
   aws cloudformation deploy \
     --stack-name trading-br-prod-secondary-app --region us-east-2 \
     --template-file secondary-app.template.json \
     --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
-    --parameter-overrides KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" SnapshotIdentifier="${SNAPSHOT_ARN:?}" HostedZoneId="${HOSTED_ZONE_ID:?}" PrimaryHealthCheckId="$PRIMARY_HEALTHCHECKID"
+    --parameter-overrides KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" SnapshotIdentifier="${SNAPSHOT_ARN:?}" HostedZoneId="${HOSTED_ZONE_ID:?}" PrimaryHealthUrl="$PRIMARY_APIHEALTHURL" PrimaryHealthCheckId="$PRIMARY_HEALTHCHECKID"
 fi
 
 # Teardown, in this order (see deploy-plan.json notes first):

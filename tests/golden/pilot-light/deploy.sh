@@ -33,12 +33,13 @@ SECONDARY_BASE_FUNCTIONSECURITYGROUPID="$(output trading-pl-prod-secondary-base 
 SECONDARY_BASE_DATABASESECURITYGROUPID="$(output trading-pl-prod-secondary-base us-east-2 DatabaseSecurityGroupId)"
 SECONDARY_BASE_PRIVATESUBNETIDS="$(output trading-pl-prod-secondary-base us-east-2 PrivateSubnetIds)"
 SECONDARY_BASE_ISOLATEDSUBNETIDS="$(output trading-pl-prod-secondary-base us-east-2 IsolatedSubnetIds)"
+PRIMARY_APIHEALTHURL="$(output trading-pl-prod-primary us-east-1 ApiHealthUrl)"
 PRIMARY_HEALTHCHECKID="$(output trading-pl-prod-primary us-east-1 HealthCheckId)"
 aws cloudformation deploy \
   --stack-name trading-pl-prod-secondary-app --region us-east-2 \
   --template-file secondary-app.template.json \
   --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
-  --parameter-overrides KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" FunctionSecurityGroupId="$SECONDARY_BASE_FUNCTIONSECURITYGROUPID" DatabaseSecurityGroupId="$SECONDARY_BASE_DATABASESECURITYGROUPID" PrivateSubnetIds="$SECONDARY_BASE_PRIVATESUBNETIDS" IsolatedSubnetIds="$SECONDARY_BASE_ISOLATEDSUBNETIDS" HostedZoneId="${HOSTED_ZONE_ID:?}" PrimaryHealthCheckId="$PRIMARY_HEALTHCHECKID"
+  --parameter-overrides KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" FunctionSecurityGroupId="$SECONDARY_BASE_FUNCTIONSECURITYGROUPID" DatabaseSecurityGroupId="$SECONDARY_BASE_DATABASESECURITYGROUPID" PrivateSubnetIds="$SECONDARY_BASE_PRIVATESUBNETIDS" IsolatedSubnetIds="$SECONDARY_BASE_ISOLATEDSUBNETIDS" HostedZoneId="${HOSTED_ZONE_ID:?}" PrimaryHealthUrl="$PRIMARY_APIHEALTHURL" PrimaryHealthCheckId="$PRIMARY_HEALTHCHECKID"
 
 # Teardown, in this order (see deploy-plan.json notes first):
 #   aws cloudformation delete-stack --stack-name trading-pl-prod-secondary-app --region us-east-2
