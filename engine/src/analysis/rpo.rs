@@ -105,10 +105,15 @@ pub(crate) fn rpo(t: &Topology) -> RpoReport {
         stores.push(StoreRpo {
             store: format!("Aurora `{}`", db.id),
             kind: StoreKind::Aurora,
-            path: if db.global {
-                "failover.databaseAction".into()
-            } else {
-                "database.global".into()
+            // The field that changes it: the switchover choice, the RPO cap inside the
+            // database's editor, or (without a global database) the global switch.
+            path: match (db.global, t.failover.database_action) {
+                (true, DatabaseAction::Switchover) => "failover.databaseAction".into(),
+                (true, _) if db.global_db_rpo_seconds.is_some() => {
+                    "database.globalDbRpoSeconds".into()
+                }
+                (true, _) => "database".into(),
+                (false, _) => "database.global".into(),
             },
             durable: true,
             typical_seconds: typical,
