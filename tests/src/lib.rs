@@ -231,3 +231,19 @@ pub fn run_analysis(name: &str, text: &str) -> Result<(), String> {
     }
 }
 pub mod structure;
+
+/// Runs `check` over every fixture of a folder, reporting every failure, not just the first.
+pub fn all(
+    files: &[(&str, &str)],
+    check: fn(&str, &str) -> Result<(), String>,
+) -> Result<(), String> {
+    let failures: Vec<String> = files
+        .iter()
+        .filter_map(|(name, text)| check(name, text).err())
+        .collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
