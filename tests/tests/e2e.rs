@@ -107,13 +107,8 @@ async fn an_overlapping_cidr_is_found_and_fixed_in_one_click() {
     s.set_field("dns.ttlSeconds", "300").await;
     s.click(".edit-pane .tabs button:nth-child(1)").await;
     s.click("li.finding[data-rule='W3021'] button.path").await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let focused = s
-        .client
-        .execute("return document.activeElement.id", vec![])
-        .await
-        .unwrap();
-    assert_eq!(focused, "dns.ttlSeconds");
+    s.eventually("document.activeElement && document.activeElement.id === 'dns.ttlSeconds'")
+        .await;
     s.assert_no_console_errors().await;
     s.stop().await;
 }
@@ -198,8 +193,8 @@ async fn the_primary_template_downloads_as_valid_json() {
 async fn a_malformed_import_shows_the_problem_and_keeps_the_work_and_reload_restores_it() {
     let s = Session::start().await;
     s.set_field("name", "payments").await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(s.text("#topology-name").await.starts_with("payments"));
+    s.eventually("document.getElementById('topology-name').textContent.startsWith('payments')")
+        .await;
     let bad = std::env::temp_dir().join("tandem-e2e-malformed.json");
     std::fs::write(&bad, "{ \"schemaVersion\": 2, \"name\": ").unwrap();
     let input = s
@@ -254,6 +249,8 @@ async fn a_malformed_import_shows_the_problem_and_keeps_the_work_and_reload_rest
 async fn a_shared_link_opens_the_same_topology_and_a_narrow_window_works() {
     let s = Session::start().await;
     s.set_field("name", "shared-one").await;
+    s.eventually("document.getElementById('topology-name').textContent.startsWith('shared-one')")
+        .await;
     s.click("#share").await;
     s.wait_for("#banner.notice").await;
     let url = s.client.current_url().await.unwrap().to_string();
@@ -269,7 +266,7 @@ async fn a_shared_link_opens_the_same_topology_and_a_narrow_window_works() {
     other.wait_for("#card-findings").await;
     assert!(other.text("#topology-name").await.starts_with("shared-one"));
     other.client.set_window_size(420, 900).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    other.eventually("window.innerWidth <= 420").await;
     other.screenshot("10-narrow").await;
     let overflow = other
         .js_number(

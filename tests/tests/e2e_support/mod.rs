@@ -122,6 +122,25 @@ impl Session {
         panic!("{css} is still there");
     }
 
+    /// Waits until `script` (a JavaScript expression) is true in the page.
+    pub async fn eventually(&self, script: &str) {
+        for _ in 0..500 {
+            let v = self
+                .client
+                .execute(&format!("return !!({script});"), vec![])
+                .await
+                .unwrap();
+            if v == serde_json::Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "never true: {script}; page errors: {:#?}",
+            self.console_errors().await
+        );
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.unwrap()
     }
