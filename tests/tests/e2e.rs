@@ -288,20 +288,24 @@ async fn measurements() {
     let s = Session::start().await;
     let ready = s.js_number("return window.__tandemReady;").await;
     assert!(ready.is_finite() && ready > 0.0);
-    // Engine + re-render per edit: set a field, wait two animation frames.
+    // Engine + re-render per edit: from the input event to the moment the RTO card shows the
+    // engine's new answer (a MutationObserver fires right after the DOM changes).
     let script = r#"
         const done = arguments[arguments.length - 1];
         const el = document.getElementById('objectives.rtoSeconds');
+        const card = document.getElementById('card-rto');
         const times = [];
         let i = 0;
         const step = () => {
             const t0 = performance.now();
-            el.value = String(1800 + (i % 2));
-            el.dispatchEvent(new Event('input', { bubbles: true }));
-            requestAnimationFrame(() => requestAnimationFrame(() => {
+            const obs = new MutationObserver(() => {
+                obs.disconnect();
                 times.push(performance.now() - t0);
-                if (++i < 30) step(); else { times.sort((a, b) => a - b); done(times[Math.floor(times.length / 2)]); }
-            }));
+                if (++i < 40) setTimeout(step, 5); else { times.sort((a, b) => a - b); done(times[Math.floor(times.length / 2)]); }
+            });
+            obs.observe(card, { subtree: true, childList: true, characterData: true });
+            el.value = String(1801 - (i % 2));
+            el.dispatchEvent(new Event('input', { bubbles: true }));
         };
         step();
     "#;

@@ -1,0 +1,38 @@
+//! How long the engine takes on the reference topology, natively:
+//! `cargo run --release -p tandem-engine --example bench`.
+
+use std::time::Instant;
+
+use tandem_engine::synth::{synthesize, TemplateFormat};
+use tandem_engine::{analyze, check, load, presets, to_json, PriceTable};
+
+fn time(label: &str, runs: u32, mut f: impl FnMut()) {
+    f();
+    let start = Instant::now();
+    for _ in 0..runs {
+        f();
+    }
+    let per = start.elapsed().as_secs_f64() / f64::from(runs) * 1e3;
+    println!("{label:<46} {per:>9.3} ms");
+}
+
+fn main() {
+    let t = presets::reference();
+    let json = to_json(&t);
+    let mut tight = t.clone();
+    tight.objectives.rto_seconds = 600;
+    time("load (JSON -> model)", 2000, || drop(load(&json)));
+    time("analyze (RPO, RTO, cost)", 2000, || {
+        drop(analyze(&t, PriceTable::builtin()))
+    });
+    time("check (every rule)", 2000, || drop(check(&t)));
+    time("check, RTO objective missed (suggestions)", 200, || {
+        drop(check(&tight))
+    });
+    time("synthesize + JSON files", 200, || {
+        drop(synthesize(&t).files(TemplateFormat::Json))
+    });
+    time("synthesize + YAML files", 100, || {
+        drop(synthesize(&t).files(TemplateFormat::Yaml))
+    });
+}
