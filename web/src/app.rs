@@ -55,11 +55,30 @@ fn initial() -> State {
     }
 }
 
-/// Focuses and shows the element with this id (a field path).
-pub fn focus_element(id: &str) {
-    let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
+/// A path and its enclosing paths, nearest first:
+/// `functions[0].calls[4]` -> `functions[0].calls[4]`, `functions[0].calls`, `functions[0]`, `functions`.
+pub fn path_and_parents(path: &str) -> Vec<String> {
+    let mut out = vec![path.to_string()];
+    let mut p = path.to_string();
+    while let Some(i) = p.rfind(['.', '[']) {
+        p.truncate(i);
+        if p.is_empty() {
+            break;
+        }
+        out.push(p.clone());
+    }
+    out
+}
+
+/// Focuses and shows the field at this path, or the nearest enclosing one that is on screen
+/// (a finding about one entry of a list shows the list).
+pub fn focus_element(path: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(el) = path_and_parents(path)
+        .iter()
+        .find_map(|p| document.get_element_by_id(p))
     else {
         return;
     };
@@ -219,5 +238,22 @@ pub fn App() -> Html {
                 <footer class="foot">{ "Everything runs in this page: no server, no AWS credentials, nothing leaves the browser. Drop a topology JSON file anywhere to import it." }</footer>
             </div>
         </ContextProvider<StateHandle>>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paths_climb_to_their_parents() {
+        assert_eq!(
+            super::path_and_parents("functions[0].calls[4]"),
+            [
+                "functions[0].calls[4]",
+                "functions[0].calls",
+                "functions[0]",
+                "functions"
+            ]
+        );
+        assert_eq!(super::path_and_parents("name"), ["name"]);
     }
 }
