@@ -25,8 +25,14 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     db.id, ctx.t.primary.region
                 ),
                 format!(
-                    "replicate it to `{}` (+$0.40/month)",
-                    ctx.t.secondary.region
+                    "replicate it to `{}`{}",
+                    ctx.t.secondary.region,
+                    ctx.monthly(
+                        &ctx.t.secondary.region,
+                        "secrets.secretMonth",
+                        1.0,
+                        |m| format!(" (+{m}/month)")
+                    )
                 ),
             )
             .with_fix(Fix::set(

@@ -24,7 +24,15 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     "`{}` s is not a Route 53 request interval (10 or 30)",
                     hc.interval_seconds
                 ),
-                "use 30 s, or 10 s (fast, +$1.00/month) for faster detection",
+                format!(
+                    "use 30 s, or 10 s for faster detection{}",
+                    ctx.monthly(
+                        &ctx.t.primary.region,
+                        "route53.healthCheckOptionMonth",
+                        1.0,
+                        |m| format!(" (+{m}/month)")
+                    )
+                ),
             )
             .with_fix(Fix::set(
                 "Use 30 s",

@@ -223,6 +223,23 @@ pub(crate) struct Ctx<'a> {
     pub prices: &'a PriceTable,
 }
 
+impl Ctx<'_> {
+    /// A monthly amount priced from the table in use (` (+$0.40/month)`), or nothing when the
+    /// table lacks the price: a message never quotes a price from anywhere else.
+    pub fn monthly(
+        &self,
+        region: &str,
+        item: &str,
+        quantity: f64,
+        form: impl Fn(String) -> String,
+    ) -> String {
+        self.prices
+            .get(region, item)
+            .map(|p| form(crate::analysis::usd(p.usd * quantity)))
+            .unwrap_or_default()
+    }
+}
+
 pub(crate) struct Rule {
     pub meta: RuleMeta,
     pub check: fn(&Ctx<'_>, &mut Vec<Finding>),

@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::{Ctx, Finding, Fix, Rule, RuleMeta};
+use crate::analysis::HOURS_PER_MONTH;
 use crate::model::{NatMode, Side};
 
 pub(crate) const RULE: Rule = Rule {
@@ -28,9 +29,21 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                         vpc.az_count,
                         ctx.t.region(side).region
                     ),
-                    "put a NAT gateway in each AZ (about $32.85/month each), or reach AWS through endpoints",
+                    format!(
+                        "put a NAT gateway in each AZ{}, or reach AWS through endpoints",
+                        ctx.monthly(
+                            &ctx.t.region(side).region,
+                            "nat.hour",
+                            HOURS_PER_MONTH,
+                            |m| format!(" ({m}/month each)")
+                        )
+                    ),
                 )
-                .with_fix(Fix::set("Use a NAT gateway per AZ", path, json!("perAz"))),
+                .with_fix(Fix::set(
+                    "Use a NAT gateway per AZ",
+                    path,
+                    json!("perAz"),
+                )),
             );
         }
     }
