@@ -168,14 +168,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
         (false, Side::Primary) => 1.0,
         (false, Side::Secondary) => 0.0,
     };
-    let share_note = |side: Side| {
-        if aa {
-            " x 1/2 (active/active)".to_string()
-        } else {
-            let _ = side;
-            String::new()
-        }
-    };
+    let share_note = if aa { " x 1/2 (active/active)" } else { "" };
     let app_deployed = |side: Side| side == Side::Primary || t.strategy != Strategy::BackupRestore;
     let per_month = |rate: f64| rate * SECONDS_PER_MONTH;
 
@@ -202,7 +195,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                         "nat.gb",
                         w.nat_gb_per_month.get() * s,
                         "GB",
-                        format!("{} GB/month{}", w.nat_gb_per_month.get(), share_note(side)),
+                        format!("{} GB/month{}", w.nat_gb_per_month.get(), share_note),
                     );
                 }
             }
@@ -226,11 +219,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                         "endpoint.gb",
                         w.endpoint_gb_per_month.get() * s,
                         "GB",
-                        format!(
-                            "{} GB/month{}",
-                            w.endpoint_gb_per_month.get(),
-                            share_note(side)
-                        ),
+                        format!("{} GB/month{}", w.endpoint_gb_per_month.get(), share_note),
                     );
                 }
             }
@@ -256,7 +245,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} requests/month{}",
                     w.kms_requests_per_month.get(),
-                    share_note(side)
+                    share_note
                 ),
             );
         }
@@ -422,7 +411,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                     format!(
                         "{} reads per s x {SECONDS_PER_MONTH} s{part}{}",
                         w.table_reads_per_second.get(),
-                        share_note(side)
+                        share_note
                     ),
                 );
             }
@@ -449,7 +438,8 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
             }
         }
         if table.replicated {
-            let gb = writes * 1e6 / 1e6;
+            // Millions of 1 KB writes are that many GB.
+            let gb = writes;
             c.transfer(
                 "DynamoDB",
                 &format!("`{}` replication transfer", table.id),
@@ -553,7 +543,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} invocations{}",
                     f.invocations_per_month.get(),
-                    share_note(side)
+                    share_note
                 ),
             );
             let gb_s = n * f64::from(f.avg_duration_ms) / 1000.0 * f64::from(f.memory_mb) / 1024.0;
@@ -581,7 +571,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} calls/month{}",
                     w.api_requests_per_month.get(),
-                    share_note(side)
+                    share_note
                 ),
             );
         }
@@ -596,7 +586,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} messages x 3 (send, receive, delete){}",
                     w.messages_per_month.get(),
-                    share_note(side)
+                    share_note
                 ),
             );
         }
@@ -611,7 +601,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} notifications/month{}",
                     w.notifications_per_month.get(),
-                    share_note(side)
+                    share_note
                 ),
             );
         }
@@ -623,16 +613,11 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 "events.customMillion",
                 w.events_per_month.get() * s / 1e6,
                 "million events",
-                format!(
-                    "{} events/month{}",
-                    w.events_per_month.get(),
-                    share_note(side)
-                ),
+                format!("{} events/month{}", w.events_per_month.get(), share_note),
             );
         }
     }
-    if let Some(fwd) = t.events.as_ref().and_then(|e| e.forwarding.as_ref()) {
-        let _ = fwd;
+    if t.events.as_ref().is_some_and(|e| e.forwarding.is_some()) {
         let events = w.events_per_month.get() * share(Side::Primary);
         c.add(
             Side::Secondary,

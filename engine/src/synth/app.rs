@@ -1001,9 +1001,8 @@ fn statements(c: &Ctx<'_>, f: &Function) -> Vec<Value> {
         }
     }
     out.push(json!({ "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": c.key }));
-    if t.functions.iter().any(|_| true) {
-        out.push(json!({ "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": ga("FunctionDeadLetterQueue", "Arn") }));
-    }
+    // Every function's dead-letter queue.
+    out.push(json!({ "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": ga("FunctionDeadLetterQueue", "Arn") }));
     out
 }
 
@@ -1051,10 +1050,9 @@ fn function(tpl: &mut Template, c: &Ctx<'_>, f: &Function, net: &Net) {
     };
     let mut env = Map::new();
     env.insert("TANDEM_REGION_ROLE".into(), json!(c.side.key()));
-    if let Some(db) = &t.database {
+    if t.database.is_some() {
         env.insert("DB_SECRET_NAME".into(), json!(c.names.secret()));
         env.insert("DB_CLUSTER_ID".into(), json!(c.names.cluster(&c.region)));
-        let _ = db;
     }
     for table in &t.tables {
         env.insert(

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{secondary_app_standing, Names, Stack, TemplateFormat};
-use crate::model::{Side, Topology};
+use crate::model::Topology;
 
 /// Where a stage's parameter value comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ pub(crate) fn plan(t: &Topology, names: &Names, stacks: &[Stack]) -> DeployPlan 
             .iter()
             .map(|name| PlanParameter {
                 name: name.clone(),
-                source: source(name, stacks),
+                source: source(name),
             })
             .collect();
         let when = if s.id == "secondary-app" && !secondary_app_standing(t) {
@@ -144,7 +144,6 @@ pub(crate) fn plan(t: &Topology, names: &Names, stacks: &[Stack]) -> DeployPlan 
         notes.push("Teardown: turn off deletion protection on both clusters and the global cluster first; remove the secondary cluster from the global cluster before deleting the primary.".into());
     }
     notes.push("Buckets, the global table, the global cluster and the keys are retained on delete (DeletionPolicy: Retain); delete them deliberately.".into());
-    let _ = Side::Primary;
     DeployPlan {
         stages,
         teardown,
@@ -152,7 +151,7 @@ pub(crate) fn plan(t: &Topology, names: &Names, stacks: &[Stack]) -> DeployPlan 
     }
 }
 
-fn source(name: &str, stacks: &[Stack]) -> ParameterSource {
+fn source(name: &str) -> ParameterSource {
     let output = |stack: &str, output: &str| ParameterSource::Output {
         stack: stack.into(),
         output: output.into(),
@@ -184,13 +183,10 @@ fn source(name: &str, stacks: &[Stack]) -> ParameterSource {
             variable: "CODE_BUCKET".into(),
             description: "a bucket holding <function>.zip packages".into(),
         },
-        other => {
-            let _ = stacks;
-            ParameterSource::Input {
-                variable: other.to_uppercase(),
-                description: other.into(),
-            }
-        }
+        other => ParameterSource::Input {
+            variable: other.to_uppercase(),
+            description: other.into(),
+        },
     }
 }
 
