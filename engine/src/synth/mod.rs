@@ -17,6 +17,7 @@ mod app;
 mod failover;
 mod network;
 mod plan;
+pub mod quote;
 mod runbook;
 pub(crate) mod template;
 
