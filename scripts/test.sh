@@ -11,7 +11,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 tandem_setup --all
 cd "$TANDEM_ROOT"
 
-LOG_DIR="${TANDEM_LOG_DIR:-$TANDEM_ROOT/target/test-logs}"
+# Everything the suite builds goes to its own folder, never to what `scripts/serve.sh` serves
+# and watches (`dist/`), so the two can run at the same time in one checkout.
+SUITE_DIR="${TANDEM_SUITE_DIR:-$TANDEM_ROOT/target/suite}"
+LOG_DIR="${TANDEM_LOG_DIR:-$SUITE_DIR/logs}"
 mkdir -p "$LOG_DIR"
 PASSED=0
 FAILED=0
@@ -71,9 +74,9 @@ step cli-validators cargo test -p tandem-cli --test cli -- --ignored
 step wasm-test-engine wasm-pack test --headless --chrome engine --features ffi
 step wasm-test-web wasm-pack test --headless --chrome web
 step wasm-test-fixtures wasm-pack test --headless --chrome tests
-step js-package wasm-pack build engine --target web --out-dir pkg -- --features ffi
-step trunk-build trunk build --release --offline
-step e2e env TANDEM_DIST="$TANDEM_ROOT/dist" cargo test -p tandem-tests --test e2e -- --ignored --test-threads=1
+step js-package wasm-pack build engine --target web --out-dir "$SUITE_DIR/pkg" -- --features ffi
+step trunk-build trunk build --release --offline --dist "$SUITE_DIR/dist"
+step e2e env TANDEM_DIST="$SUITE_DIR/dist" cargo test -p tandem-tests --test e2e -- --ignored --test-threads=1
 # The golden templates (every preset, every stack) must pass the validators users run:
 # cfn-lint with no error and no warning, checkov with no failed check (skips carry reasons).
 step cfn-lint "$CFN_LINT" --format parseable -- tests/golden/*/*.template.json

@@ -34,3 +34,8 @@ fn hand_checked_analyses_match_to_the_second_and_the_cent() {
 fn presets_round_trip() {
     pass(tandem_tests::round_trips());
 }
+
+#[wasm_bindgen_test]
+fn hostile_inputs_load_safely_or_are_refused_at_their_field() {
+    pass(tandem_tests::hostile::run_all().map(|_| ()));
+}

@@ -37,14 +37,121 @@ impl LoadError {
     }
 }
 
-/// Reads a topology from JSON text.
+/// The largest input read, in bytes. The reference topology is about 12 KB and one ten times
+/// its size about 120 KB; anything near this limit is not a topology someone wrote.
+pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Reads a topology from JSON text. A leading byte-order mark is ignored; duplicate keys,
+/// input over [`MAX_INPUT_BYTES`] and nesting deeper than 128 levels are refused.
 pub fn load(json: &str) -> Result<Topology, LoadError> {
-    let value: Value = serde_json::from_str(json).map_err(|e| LoadError::Syntax {
+    load_value(parse(json)?)
+}
+
+/// Reads a topology from bytes, which must be UTF-8 (a file, a decoded share link).
+pub fn load_bytes(bytes: &[u8]) -> Result<Topology, LoadError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(too_large(bytes.len()));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::Field {
+        path: "(file)".into(),
+        message: format!(
+            "not UTF-8 text: invalid byte at offset {}; save the topology as UTF-8 JSON",
+            e.valid_up_to()
+        ),
+    })?;
+    load(text)
+}
+
+fn too_large(bytes: usize) -> LoadError {
+    LoadError::Field {
+        path: "(file)".into(),
+        message: format!(
+            "{bytes} bytes is too large for a topology: at most {MAX_INPUT_BYTES} bytes are read"
+        ),
+    }
+}
+
+/// Parses JSON text into a value, refusing duplicate keys (which different readers resolve
+/// differently: a reviewer could see one value while Tandem used another).
+pub fn parse(json: &str) -> Result<Value, LoadError> {
+    if json.len() > MAX_INPUT_BYTES {
+        return Err(too_large(json.len()));
+    }
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
+    let mut de = serde_json::Deserializer::from_str(json);
+    let parsed = serde::Deserialize::deserialize(&mut de).and_then(|v: Strict| {
+        de.end()?;
+        Ok(v.0)
+    });
+    parsed.map_err(|e| LoadError::Syntax {
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
-    })?;
-    load_value(value)
+    })
+}
+
+/// A JSON value whose objects have no duplicate keys.
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate key `{}`: each key may appear once in an object",
+                    key.escape_default()
+                )));
+            }
+            let Strict(v) = map.next_value()?;
+            object.insert(key, v);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// Reads a topology from an already parsed JSON value.
@@ -74,7 +181,7 @@ pub fn load_value(mut value: Value) -> Result<Topology, LoadError> {
     if version == 1 {
         migrate_v1(&mut value)?;
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let topology: Topology = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         LoadError::Field {
             path: if path == "." {
@@ -84,7 +191,9 @@ pub fn load_value(mut value: Value) -> Result<Topology, LoadError> {
             },
             message: e.into_inner().to_string(),
         }
-    })
+    })?;
+    super::names::validate(&topology)?;
+    Ok(topology)
 }
 
 /// Writes a topology as pretty JSON (the format `load` reads; the round trip is lossless).
@@ -165,6 +274,27 @@ mod tests {
             load(&v.to_string()).unwrap_err().path(),
             Some("primary.vpc.natGateways")
         );
+    }
+
+    #[test]
+    fn duplicate_keys_bom_and_size_are_handled() {
+        let json = crate::model::to_json(&crate::presets::reference());
+        assert!(load(&format!("\u{feff}{json}")).is_ok());
+        let dup = json.replacen("{", "{\n  \"name\": \"x\",", 1);
+        let e = load(&dup).unwrap_err().to_string();
+        assert!(e.contains("duplicate key `name`"), "{e}");
+        let e = load_bytes(&[b'{', 0xff, b'}']).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "(file): not UTF-8 text: invalid byte at offset 1; save the topology as UTF-8 JSON"
+        );
+        let big = " ".repeat(MAX_INPUT_BYTES + 1);
+        assert!(load(&big).unwrap_err().to_string().contains("too large"));
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(load(&deep)
+            .unwrap_err()
+            .to_string()
+            .contains("recursion limit"));
     }
 
     #[test]

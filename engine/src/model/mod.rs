@@ -8,9 +8,12 @@
 //! to the rules, which explain it and offer a fix.
 
 mod load;
+mod names;
 mod values;
 
-pub use load::{load, load_value, to_json, LoadError, SCHEMA_VERSION};
+pub use load::{
+    load, load_bytes, load_value, parse, to_json, LoadError, MAX_INPUT_BYTES, SCHEMA_VERSION,
+};
 pub use values::{Acu, Cidr, NonNegative};
 
 use serde::{Deserialize, Serialize};

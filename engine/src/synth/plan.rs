@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use super::quote;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -223,8 +225,9 @@ impl DeployPlan {
         for st in &self.stages {
             let _ = writeln!(
                 s,
-                "\n# Stage {}: {} in {} ({})",
-                st.order, st.stack_name, st.region, st.why
+                "\n# Stage {}: {}",
+                st.order,
+                quote::shell_comment(&format!("{} in {} ({})", st.stack_name, st.region, st.why))
             );
             let indent = if st.when == "failover" {
                 s.push_str("if [ \"$FAILOVER\" = \"--failover\" ]; then\n");
@@ -245,7 +248,13 @@ impl DeployPlan {
                             stack.replace('-', "_").to_uppercase(),
                             output.to_uppercase()
                         );
-                        let _ = writeln!(s, "{indent}{var}=\"$(output {name} {region} {output})\"");
+                        let _ = writeln!(
+                            s,
+                            "{indent}{var}=\"$(output {} {} {})\"",
+                            quote::shell(name),
+                            quote::shell(region),
+                            quote::shell(output)
+                        );
                         overrides.push(format!("{}=\"${var}\"", p.name));
                     }
                     ParameterSource::Input { variable, .. } => {
@@ -255,8 +264,10 @@ impl DeployPlan {
             }
             let _ = write!(
                 s,
-                "{indent}aws cloudformation deploy \\\n{indent}  --stack-name {} --region {} \\\n{indent}  --template-file {}.template.{ext} \\\n{indent}  --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset",
-                st.stack_name, st.region, st.stack
+                "{indent}aws cloudformation deploy \\\n{indent}  --stack-name {} --region {} \\\n{indent}  --template-file {} \\\n{indent}  --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset",
+                quote::shell(&st.stack_name),
+                quote::shell(&st.region),
+                quote::shell(&format!("{}.template.{ext}", st.stack))
             );
             if overrides.is_empty() {
                 s.push('\n');
@@ -280,7 +291,12 @@ impl DeployPlan {
                 .map_or("", |x| x.region.as_str());
             let _ = writeln!(
                 s,
-                "#   aws cloudformation delete-stack --stack-name {name} --region {region}"
+                "#   {}",
+                quote::shell_comment(&format!(
+                    "aws cloudformation delete-stack --stack-name {} --region {}",
+                    quote::shell(name),
+                    quote::shell(region)
+                ))
             );
         }
         s

@@ -28,6 +28,14 @@ pub fn shell(s: &str) -> String {
     out
 }
 
+/// Text for a shell comment: a line break would end the comment and start a command, so every
+/// control character becomes a space.
+pub fn shell_comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// Markdown inline code that shows exactly `s`: a backtick fence longer than any run of
 /// backticks inside, padded when `s` starts or ends with a backtick; line breaks become spaces
 /// (inline code cannot hold them).
@@ -54,6 +62,33 @@ pub fn markdown_code(s: &str) -> String {
     }
 }
 
+/// A file or folder name that is safe anywhere a path is built from it: only letters, digits,
+/// `.`, `-` and `_` (others become `_`), at most 100 characters, and a `_` in front of a name
+/// that is empty or starts with a dot, so it is never `..`, hidden, absolute or a drive.
+pub fn file_name(s: &str) -> String {
+    let mut p: String = s
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if p.is_empty() || p.starts_with('.') {
+        p.insert(0, '_');
+    }
+    p
+}
+
+/// A path inside a zip archive, `folder/file`, that extracts inside the folder it is unzipped
+/// into whatever the names hold (both parts through [`file_name`]).
+pub fn zip_path(folder: &str, file: &str) -> String {
+    format!("{}/{}", file_name(folder), file_name(file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +101,26 @@ mod tests {
         assert_eq!(shell("a'b"), "'a'\\''b'");
         assert_eq!(shell("`id`"), "'`id`'");
         assert_eq!(shell("a b;c"), "'a b;c'");
+    }
+
+    #[test]
+    fn zip_paths_stay_inside_their_folder() {
+        assert_eq!(
+            zip_path("trading-prod", "deploy.sh"),
+            "trading-prod/deploy.sh"
+        );
+        assert_eq!(
+            zip_path("../../evil-prod", "x.json"),
+            "_.._.._evil-prod/x.json"
+        );
+        assert_eq!(zip_path("..", ".."), "_../_..");
+        assert_eq!(zip_path("/etc", "C:\\x"), "_etc/C__x");
+        assert_eq!(zip_path("", ""), "_/_");
+    }
+
+    #[test]
+    fn comments_stay_one_line() {
+        assert_eq!(shell_comment("a\nrm -rf /"), "a rm -rf /");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::app::StateHandle;
 use crate::services::download::{download, mime_of, zip};
 use crate::state::{Action, Banner};
+use tandem_engine::synth::quote::{file_name, zip_path};
 
 #[component]
 pub fn Templates() -> Html {
@@ -62,11 +63,11 @@ pub fn Templates() -> Html {
         Callback::from(move |_| {
             let entries: Vec<(String, String)> = files
                 .iter()
-                .map(|f| (format!("{prefix}/{}", f.name), f.contents.clone()))
+                .map(|f| (zip_path(&prefix, &f.name), f.contents.clone()))
                 .collect();
             let result = zip(&entries).and_then(|bytes| {
                 download(
-                    &format!("{prefix}-cloudformation.zip"),
+                    &file_name(&format!("{prefix}-cloudformation.zip")),
                     "application/zip",
                     &bytes,
                 )

@@ -79,4 +79,39 @@ mod tests {
         std::io::Read::read_to_string(&mut archive.by_name("deploy.sh").unwrap(), &mut s).unwrap();
         assert_eq!(s, "echo");
     }
+
+    /// Entries named from a hostile prefix stay inside one folder: no entry is absolute or
+    /// climbs out with `..`, whatever unzips it.
+    #[test]
+    fn hostile_names_unzip_inside_their_folder() {
+        use tandem_engine::synth::quote::zip_path;
+        let entries: Vec<(String, String)> =
+            ["../../evil-prod", "/etc", "..", "a\\..\\b", "x/../../y"]
+                .iter()
+                .map(|prefix| (zip_path(prefix, "deploy.sh"), "echo".to_string()))
+                .collect();
+        let bytes = super::zip(&entries).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        for i in 0..archive.len() {
+            let file = archive.by_index(i).unwrap();
+            let name = file.name().unwrap().to_string();
+            let enclosed = file.enclosed_name().unwrap();
+            assert_eq!(
+                enclosed.to_str(),
+                Some(name.as_str()),
+                "{name} would be rewritten by a careful unzip"
+            );
+            assert_eq!(
+                enclosed.components().count(),
+                2,
+                "{name}: not one folder and one file"
+            );
+            assert!(
+                enclosed
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_))),
+                "{name} escapes its folder"
+            );
+        }
+    }
 }
