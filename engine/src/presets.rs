@@ -354,6 +354,13 @@ pub fn reference() -> Topology {
             notifications_per_month: nn(10_000.0),
             kms_requests_per_month: nn(2_000_000.0),
             failover_drills_per_month: nn(1.0),
+            backup_job_minutes: crate::model::defaults::backup_job_minutes(),
+            backup_copy_minutes: crate::model::defaults::backup_copy_minutes(),
+            backup_changed_gb_per_day: crate::model::defaults::backup_changed_gb_per_day(),
+            flow_log_gb_per_month: crate::model::defaults::flow_log_gb_per_month(),
+            app_log_gb_per_month: crate::model::defaults::app_log_gb_per_month(),
+            trace_sample_rate: crate::model::defaults::trace_sample_rate(),
+            health_checkers: crate::model::defaults::health_checkers(),
         },
         suppressions: Vec::new(),
     }

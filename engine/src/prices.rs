@@ -77,6 +77,15 @@ pub const ITEMS: &[&str] = &[
     "secrets.secretMonth",
     "kms.keyMonth",
     "kms.requestsTenThousand",
+    "vpc.publicIpv4Hour",
+    "logs.ingestGb",
+    "logs.storageGbMonth",
+    "cloudwatch.metricMonth",
+    "cloudwatch.requestsThousand",
+    "xray.tracesMillion",
+    "backup.auroraGbMonth",
+    "backup.dynamodbGbMonth",
+    "backup.s3GbMonth",
 ];
 
 static BUILTIN: LazyLock<PriceTable> = LazyLock::new(|| {

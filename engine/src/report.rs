@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use crate::analysis::{human_seconds, usd, Analysis};
+use crate::analysis::{bound_text, human_seconds, usd, Analysis};
 use crate::model::Topology;
 use crate::rules::{all_rules, Area, CheckReport, Finding, Severity};
 
@@ -232,23 +232,41 @@ pub fn sarif(report: &CheckReport, file: &str) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// `RPO typical 10 s (S3 `config`), bound unbounded (Aurora `trading`)`: the worst typical and
+/// the worst bound of the durable stores, each naming its store.
+pub fn rpo_headline(a: &Analysis) -> String {
+    let typical = match a.rpo.worst_store() {
+        Some(s) => format!(
+            "{} ({})",
+            s.typical_seconds.map_or("unbounded".into(), human_seconds),
+            s.store
+        ),
+        None => "0 s (no store)".into(),
+    };
+    let bound = match a.rpo.worst_bound_store() {
+        Some(s) => format!("{} ({})", bound_text(s), s.store),
+        None => "0 s (no store)".into(),
+    };
+    format!("RPO typical {typical}, bound {bound}")
+}
+
 /// The analysis as text: RPO per store, RTO phases, cost by region and service, every line.
 pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
     let mut out = String::new();
     let fmt = |s: Option<f64>| s.map_or("unbounded".to_string(), human_seconds);
     let _ = writeln!(
         out,
-        "RPO {} (objective {})",
-        fmt(a.rpo.typical_seconds),
+        "{} (objective {})",
+        rpo_headline(a),
         human_seconds(f64::from(t.objectives.rpo_seconds))
     );
     for s in &a.rpo.stores {
         let _ = writeln!(
             out,
-            "  {:<40} typical {:<10} bound {:<10} {}{}",
+            "  {:<40} typical {:<10} bound {:<18} {}{}",
             s.store,
             fmt(s.typical_seconds),
-            fmt(s.bound_seconds),
+            bound_text(s),
             s.basis,
             if s.durable { "" } else { " (in flight)" }
         );
@@ -320,26 +338,22 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
 pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     let mut out = String::new();
     let fmt = |s: Option<f64>| s.map_or("unbounded".to_string(), human_seconds);
-    let worst = a
-        .rpo
-        .worst_store()
-        .map(|s| s.store.clone())
-        .unwrap_or_else(|| "no store".into());
     let _ = writeln!(
         out,
-        "**RPO {}** ({worst}; objective {})\n",
-        fmt(a.rpo.typical_seconds),
+        "**{}** (objective {})\n",
+        rpo_headline(a),
         human_seconds(f64::from(t.objectives.rpo_seconds))
     );
-    out.push_str("| store | typical | bound |\n|---|---|---|\n");
+    out.push_str("| store | typical | bound | basis |\n|---|---|---|---|\n");
     for s in &a.rpo.stores {
         let _ = writeln!(
             out,
-            "| {}{} | {} | {} |",
+            "| {}{} | {} | {} | {} |",
             s.store,
             if s.durable { "" } else { " (in flight)" },
             fmt(s.typical_seconds),
-            fmt(s.bound_seconds)
+            bound_text(s),
+            s.basis
         );
     }
     let _ = writeln!(

@@ -3,12 +3,13 @@
 //! come from.
 
 mod cost;
+mod cost_ops;
 mod rpo;
 mod rto;
 pub(crate) mod suggest;
 
 pub use cost::{CostLine, CostReport, MissingPrice, HOURS_PER_MONTH, SECONDS_PER_MONTH};
-pub use rpo::{RpoReport, StoreKind, StoreRpo};
+pub use rpo::{bound_text, RpoReport, StoreKind, StoreRpo};
 pub use rto::{Phase, PhaseStep, RtoReport};
 
 use serde::{Deserialize, Serialize};
