@@ -200,6 +200,36 @@ fn analyze_in_every_format() {
 }
 
 #[test]
+fn a_total_without_every_price_is_a_lower_bound_and_a_made_up_region_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = topology(dir.path(), "good.json", |_| {});
+    let o = tandem(&["analyze", good.to_str().unwrap(), "--format", "markdown"]);
+    assert!(!stdout(&o).contains("at least"), "{}", stdout(&o));
+    // A real region the table does not price: the total is "at least", with the count.
+    let ireland = topology(dir.path(), "ireland.json", |t| {
+        t["secondary"]["region"] = Value::from("eu-west-1");
+    });
+    for format in ["text", "markdown"] {
+        let o = tandem(&["analyze", ireland.to_str().unwrap(), "--format", format]);
+        let out = stdout(&o);
+        assert!(out.contains("at least $"), "{out}");
+        assert!(out.contains(" items not priced"), "{out}");
+        assert!(out.contains("no price"), "{out}");
+    }
+    let o = tandem(&["check", ireland.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("W5002"));
+    // A region AWS does not have is an error at the field.
+    let typo = topology(dir.path(), "typo.json", |t| {
+        t["secondary"]["region"] = Value::from("us-east-9");
+    });
+    let o = tandem(&["check", typo.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("E3020"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("secondary.region"), "{}", stdout(&o));
+}
+
+#[test]
 fn synth_writes_every_file_and_refuses_error_findings() {
     let dir = tempfile::tempdir().unwrap();
     let good = topology(dir.path(), "good.json", |_| {});

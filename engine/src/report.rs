@@ -299,7 +299,7 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
     let _ = writeln!(
         out,
         "\nMonthly cost {} (budget {}): {} {}, {} {}",
-        usd(c.total),
+        cost_headline(c),
         usd(t.objectives.monthly_budget_usd.get()),
         t.primary.region,
         usd(c.primary_total),
@@ -329,7 +329,11 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
         );
     }
     for m in &c.missing {
-        let _ = writeln!(out, "  {:<10} no price for {}", m.region, m.item);
+        let _ = writeln!(
+            out,
+            "  {:<10} not priced: {} (the price table has no price for `{}` in `{}`)",
+            m.region, m.item, m.item, m.region
+        );
     }
     out
 }
@@ -376,7 +380,7 @@ pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     let _ = writeln!(
         out,
         "\n**Monthly cost {}** (budget {})\n",
-        usd(c.total),
+        cost_headline(c),
         usd(t.objectives.monthly_budget_usd.get())
     );
     let _ = writeln!(
@@ -391,5 +395,30 @@ pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     for (service, amount) in &c.by_service {
         let _ = writeln!(out, "| {service} | {} |", usd(*amount));
     }
+    if !c.missing.is_empty() {
+        out.push_str("\nNot priced (the total is a lower bound):\n\n");
+        for m in &c.missing {
+            let _ = writeln!(
+                out,
+                "- {} ({}): no price for `{}` in the price table",
+                m.region,
+                match m.side {
+                    crate::model::Side::Primary => "primary",
+                    crate::model::Side::Secondary => "secondary",
+                },
+                m.item
+            );
+        }
+    }
     out
+}
+
+/// `$804.55`, or `at least $534.80, 15 items not priced` when the total lacks prices: a total
+/// with unpriced items is a lower bound and never shown as a plain number.
+pub fn cost_headline(c: &crate::analysis::CostReport) -> String {
+    match c.unpriced_count() {
+        0 => usd(c.total),
+        1 => format!("at least {}, 1 item not priced", usd(c.total)),
+        n => format!("at least {}, {n} items not priced", usd(c.total)),
+    }
 }
