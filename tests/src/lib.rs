@@ -256,6 +256,7 @@ pub fn run_analysis(name: &str, text: &str) -> Result<(), String> {
         Err(format!("{name}: {}", problems.join("; ")))
     }
 }
+pub mod billing;
 pub mod structure;
 
 /// Runs `check` over every fixture of a folder, reporting every failure, not just the first.

@@ -2,6 +2,7 @@
 //! items priced from the price table. Every number says how it was made and where its inputs
 //! come from.
 
+pub mod billing;
 mod cost;
 mod cost_ops;
 mod rpo;
