@@ -361,6 +361,7 @@ pub fn reference() -> Topology {
             app_log_gb_per_month: crate::model::defaults::app_log_gb_per_month(),
             trace_sample_rate: crate::model::defaults::trace_sample_rate(),
             health_checkers: crate::model::defaults::health_checkers(),
+            free_tiers: false,
         },
         suppressions: Vec::new(),
     }

@@ -316,7 +316,7 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
     for l in &c.lines {
         let _ = writeln!(
             out,
-            "  {:<10} {:<16} {:<44} {:>14.4} {:<18} x {:<12} = {:>10}  [{}; {}]",
+            "  {:<10} {:<16} {:<44} {:>14.4} {:<18} x {:<12} = {:>10}{}  [{}; {}]",
             l.region,
             l.service,
             l.item,
@@ -324,6 +324,11 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
             l.unit,
             l.unit_price,
             usd(l.amount),
+            if l.free_quantity > 0.0 {
+                format!(" (less {} {} free tier)", l.free_quantity, l.unit)
+            } else {
+                String::new()
+            },
             l.price_source,
             l.price_as_of
         );

@@ -772,6 +772,10 @@ pub struct Workload {
     /// Route 53 health checkers that probe each endpoint per interval.
     #[serde(default = "defaults::health_checkers")]
     pub health_checkers: NonNegative,
+    /// Apply AWS's always-free tiers (from the price table) to the cost; off by default, as
+    /// other workloads in the account may use them up.
+    #[serde(default)]
+    pub free_tiers: bool,
 }
 
 /// Defaults of the workload fields added after schema version 2 was published, so older

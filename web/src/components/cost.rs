@@ -86,7 +86,7 @@ pub fn Cost() -> Html {
                         { for c.lines.iter().map(|l| html! {
                             <tr title={format!("{} — source: {} (as of {}). {}", l.price_item, l.price_source, l.price_as_of, l.formula)}>
                                 <td>{ &l.region }</td><td>{ &l.service }</td><td>{ &l.item }</td>
-                                <td class="num">{ format!("{} {}", trim(l.quantity), l.unit) }</td>
+                                <td class="num">{ format!("{} {}", trim(l.quantity), l.unit) }{ if l.free_quantity > 0.0 { format!(" (less {} free)", trim(l.free_quantity)) } else { String::new() } }</td>
                                 <td class="num">{ format!("${}", trim(l.unit_price)) }</td>
                                 <td class="num">{ usd(l.amount) }</td>
                             </tr>
