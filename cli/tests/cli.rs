@@ -45,7 +45,9 @@ fn help_and_version() {
     let o = tandem(&["--version"]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).starts_with("tandem "));
-    for cmd in ["init", "check", "analyze", "synth", "rules", "explain"] {
+    for cmd in [
+        "init", "check", "analyze", "synth", "rules", "explain", "prices",
+    ] {
         let o = tandem(&[cmd, "--help"]);
         assert_eq!(code(&o), 0, "{cmd}");
         assert!(
@@ -443,4 +445,43 @@ fn the_js_package_agrees_with_the_cli() {
     let js: Value = serde_json::from_str(&ffi::check_json("{ nope", None)).unwrap();
     assert_eq!(js["type"], "failure");
     assert_eq!(code(&tandem(&["check", "/dev/null"])), 2);
+}
+
+#[test]
+fn prices_import_reads_offer_files_into_a_table_analyze_accepts() {
+    let offers = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/offers");
+    let mut args = vec!["prices".to_string(), "import".to_string()];
+    let mut files: Vec<String> = std::fs::read_dir(&offers)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    files.sort();
+    args.extend(files);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = tandem(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not in these files"), "{}", stderr(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let prices = dir.path().join("prices.json");
+    std::fs::write(&prices, stdout(&o)).unwrap();
+    let good = topology(dir.path(), "good.json", |_| {});
+    let o = tandem(&[
+        "analyze",
+        good.to_str().unwrap(),
+        "--prices",
+        prices.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("at least $"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("AmazonEC2-us-east-1.json (AmazonEC2 offer"),
+        "{}",
+        stdout(&o)
+    );
+    // Not an offer file: exit 2, naming the file.
+    let o = tandem(&["prices", "import", good.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("good.json"), "{}", stderr(&o));
 }
