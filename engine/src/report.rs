@@ -400,6 +400,28 @@ pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     for (service, amount) in &c.by_service {
         let _ = writeln!(out, "| {service} | {} |", usd(*amount));
     }
+    let _ = writeln!(
+        out,
+        "\n<details><summary>{} priced lines, each with its price's source</summary>\n\n| region | service | item | quantity x unit price | amount | how | source |\n|---|---|---|---|---|---|---|",
+        c.lines.len()
+    );
+    for l in &c.lines {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} {} x ${} | {} | {} | {} ({}) |",
+            l.region,
+            l.service,
+            l.item,
+            trim_number(l.quantity),
+            l.unit,
+            trim_number(l.unit_price),
+            usd(l.amount),
+            l.formula,
+            l.price_source,
+            l.price_as_of
+        );
+    }
+    out.push_str("\n</details>\n");
     if !c.missing.is_empty() {
         out.push_str("\nNot priced (the total is a lower bound):\n\n");
         for m in &c.missing {
@@ -416,6 +438,12 @@ pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
         }
     }
     out
+}
+
+/// A number without trailing zeros: `2190`, `52.56`, `0.0000166667`.
+fn trim_number(x: f64) -> String {
+    let s = format!("{x:.10}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// `$804.55`, or `at least $534.80, 15 items not priced` when the total lacks prices: a total
