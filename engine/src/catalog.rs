@@ -93,12 +93,13 @@ pub fn is_aws_region(code: &str) -> bool {
     REGIONS.regions.iter().any(|r| r.code == code)
 }
 
-/// The region whose code is closest to `code` (at most two edits away): the likely intent
-/// behind a typo such as `us-east-9` or `eu-wset-1`.
-pub fn closest_region(code: &str) -> Option<&'static str> {
+/// The region whose code is closest to `code` (at most two edits away), other than those in
+/// `avoid` (the other side's region): the likely intent behind a typo such as `us-east-9`.
+pub fn closest_region(code: &str, avoid: &[&str]) -> Option<&'static str> {
     REGIONS
         .regions
         .iter()
+        .filter(|r| !avoid.contains(&r.code.as_str()))
         .map(|r| (edit_distance(&r.code, code), r.code.as_str()))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
@@ -150,11 +151,15 @@ mod tests {
     #[test]
     fn a_typo_suggests_the_nearest_region() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(closest_region("eu-wset-1"), Some("eu-west-1"));
+        assert_eq!(closest_region("eu-wset-1", &[]), Some("eu-west-1"));
         assert_eq!(
-            closest_region("us-east-9").map(|c| c.starts_with("us-east-")),
-            Some(true)
+            closest_region("us-east-9", &["us-east-1"]),
+            Some("us-east-2")
         );
-        assert_eq!(closest_region("Ohio"), None);
+        assert_eq!(
+            closest_region("us-east-9", &["us-east-2"]),
+            Some("us-east-1")
+        );
+        assert_eq!(closest_region("Ohio", &[]), None);
     }
 }

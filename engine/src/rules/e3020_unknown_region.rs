@@ -13,14 +13,14 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn finding(path: String, code: &str) -> Finding {
+fn finding(path: String, code: &str, avoid: &[&str]) -> Finding {
     let f = Finding::new(
         &RULE.meta,
         path.clone(),
         format!("`{code}` is not an AWS Region"),
         "write the code of an existing region, e.g. `us-east-1`",
     );
-    match closest_region(code) {
+    match closest_region(code, avoid) {
         Some(near) => f.with_fix(Fix::set(
             format!("use `{near}`"),
             path,
@@ -34,13 +34,18 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for side in Side::BOTH {
         let code = &ctx.t.region(side).region;
         if !is_aws_region(code) {
-            out.push(finding(format!("{}.region", side.key()), code));
+            let other = ctx.t.region(side.other()).region.as_str();
+            out.push(finding(format!("{}.region", side.key()), code, &[other]));
         }
     }
     for (i, table) in ctx.t.tables.iter().enumerate() {
         if let Some(code) = &table.witness_region {
             if !is_aws_region(code) {
-                out.push(finding(format!("tables[{i}].witnessRegion"), code));
+                let used = [
+                    ctx.t.primary.region.as_str(),
+                    ctx.t.secondary.region.as_str(),
+                ];
+                out.push(finding(format!("tables[{i}].witnessRegion"), code, &used));
             }
         }
     }
@@ -59,7 +64,8 @@ mod tests {
         t.secondary.region = "us-east-9".into();
         check_rule("E3020", &t, "secondary.region");
         let f = findings_of("E3020", &t);
-        assert!(f.iter().all(|f| f.fix.is_some()), "{f:?}");
+        // The nearest region that is not already the primary.
+        assert_eq!(f[0].fix.as_ref().unwrap().title, "use `us-east-2`");
         // A real region without prices is not this rule's business (W5002).
         t.secondary.region = "eu-west-1".into();
         assert!(findings_of("E3020", &t).is_empty());
