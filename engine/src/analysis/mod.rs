@@ -5,6 +5,7 @@
 pub mod billing;
 mod cost;
 mod cost_ops;
+mod free_tiers;
 mod rpo;
 mod rto;
 pub(crate) mod suggest;
