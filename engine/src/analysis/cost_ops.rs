@@ -361,5 +361,35 @@ pub(super) fn failover_mechanism(c: &mut Coster<'_>, secondary_deployed: bool) {
                 "{checkers} checkers (workload healthCheckers) x {SECONDS_PER_MONTH} s / {interval} s"
             ),
         );
+        // Each request runs the health function. In the primary (and under active/active in
+        // both regions) its `invocationsPerMonth` already counts them; a standby serves no
+        // traffic, so these invocations are all it runs there.
+        let standby = side == Side::Secondary && t.strategy != Strategy::ActiveActive;
+        let health = t.api.as_ref().and_then(|a| t.function(&a.health_function));
+        if let (true, Some(f)) = (standby, health) {
+            c.add(
+                side,
+                "Lambda",
+                &format!("`{}` health-check requests", f.id),
+                "lambda.requestsMillion",
+                requests / 1e6,
+                "million requests",
+                format!("{requests} health-check requests"),
+            );
+            let gb_s =
+                requests * f64::from(f.avg_duration_ms) / 1000.0 * f64::from(f.memory_mb) / 1024.0;
+            c.add(
+                side,
+                "Lambda",
+                &format!("`{}` health-check compute", f.id),
+                "lambda.gbSecond",
+                gb_s,
+                "GB-seconds",
+                format!(
+                    "{requests} invocations x {} ms x {} MB",
+                    f.avg_duration_ms, f.memory_mb
+                ),
+            );
+        }
     }
 }
