@@ -80,9 +80,32 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Price tables: build one from AWS Price List bulk offer files.
+    #[command(
+        after_help = "Example:\n  tandem prices import AmazonEC2-eu-west-1.json > prices.json"
+    )]
+    Prices {
+        #[command(subcommand)]
+        command: PricesCommand,
+    },
     /// Explain one rule: what it checks, why, and where to read more.
     #[command(after_help = "Example:\n  tandem explain E1002")]
     Explain { rule: String },
+}
+
+#[derive(Subcommand, Debug)]
+enum PricesCommand {
+    /// Read AWS Price List bulk offer files (one per service and region, as downloaded from
+    /// https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/index.json) and print a Tandem
+    /// price table; each price's source names its offer file, publication date and SKU.
+    #[command(
+        after_help = "Example:\n  tandem prices import AmazonEC2-eu-west-1.json AmazonRDS-eu-west-1.json > prices.json\n  tandem analyze topology.json --prices prices.json"
+    )]
+    Import {
+        /// Offer files (`index.json` of an offer and region).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -215,6 +238,42 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
                         );
                     }
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Prices {
+            command: PricesCommand::Import { files },
+        } => {
+            let mut texts = Vec::new();
+            for f in &files {
+                let name = f.file_name().map_or_else(
+                    || f.display().to_string(),
+                    |n| n.to_string_lossy().to_string(),
+                );
+                texts.push((name, read_file(f)?));
+            }
+            let import =
+                tandem_engine::offers::import(&texts).map_err(|e| InputError(e.to_string()))?;
+            let json = serde_json::to_string_pretty(&import.table)
+                .map_err(|e| InputError(format!("cannot write the price table: {e}")))?;
+            println!("{json}");
+            eprintln!(
+                "{} prices and {} transfer prices from {} offer files",
+                import.table.prices.len(),
+                import.table.transfer.len(),
+                files.len()
+            );
+            if !import.not_found.is_empty() {
+                let items: Vec<String> = import
+                    .not_found
+                    .iter()
+                    .map(|(region, item)| format!("{region} {item}"))
+                    .collect();
+                eprintln!(
+                    "not in these files ({}; the analysis reports them as not priced): {}",
+                    items.len(),
+                    items.join(", ")
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -45,7 +45,9 @@ fn help_and_version() {
     let o = tandem(&["--version"]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).starts_with("tandem "));
-    for cmd in ["init", "check", "analyze", "synth", "rules", "explain"] {
+    for cmd in [
+        "init", "check", "analyze", "synth", "rules", "explain", "prices",
+    ] {
         let o = tandem(&[cmd, "--help"]);
         assert_eq!(code(&o), 0, "{cmd}");
         assert!(
@@ -197,6 +199,36 @@ fn analyze_in_every_format() {
     assert!(stdout(&o).contains("| Detection | 1 min 30 s |"));
     let o = tandem(&["analyze", dir.path().join("nope.json").to_str().unwrap()]);
     assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn a_total_without_every_price_is_a_lower_bound_and_a_made_up_region_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = topology(dir.path(), "good.json", |_| {});
+    let o = tandem(&["analyze", good.to_str().unwrap(), "--format", "markdown"]);
+    assert!(!stdout(&o).contains("at least"), "{}", stdout(&o));
+    // A real region the table does not price: the total is "at least", with the count.
+    let ireland = topology(dir.path(), "ireland.json", |t| {
+        t["secondary"]["region"] = Value::from("eu-west-1");
+    });
+    for format in ["text", "markdown"] {
+        let o = tandem(&["analyze", ireland.to_str().unwrap(), "--format", format]);
+        let out = stdout(&o);
+        assert!(out.contains("at least $"), "{out}");
+        assert!(out.contains(" items not priced"), "{out}");
+        assert!(out.contains("no price"), "{out}");
+    }
+    let o = tandem(&["check", ireland.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("W5002"));
+    // A region AWS does not have is an error at the field.
+    let typo = topology(dir.path(), "typo.json", |t| {
+        t["secondary"]["region"] = Value::from("us-east-9");
+    });
+    let o = tandem(&["check", typo.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("E3020"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("secondary.region"), "{}", stdout(&o));
 }
 
 #[test]
@@ -413,4 +445,43 @@ fn the_js_package_agrees_with_the_cli() {
     let js: Value = serde_json::from_str(&ffi::check_json("{ nope", None)).unwrap();
     assert_eq!(js["type"], "failure");
     assert_eq!(code(&tandem(&["check", "/dev/null"])), 2);
+}
+
+#[test]
+fn prices_import_reads_offer_files_into_a_table_analyze_accepts() {
+    let offers = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/offers");
+    let mut args = vec!["prices".to_string(), "import".to_string()];
+    let mut files: Vec<String> = std::fs::read_dir(&offers)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    files.sort();
+    args.extend(files);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = tandem(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not in these files"), "{}", stderr(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let prices = dir.path().join("prices.json");
+    std::fs::write(&prices, stdout(&o)).unwrap();
+    let good = topology(dir.path(), "good.json", |_| {});
+    let o = tandem(&[
+        "analyze",
+        good.to_str().unwrap(),
+        "--prices",
+        prices.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("at least $"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("AmazonEC2-us-east-1.json (AmazonEC2 offer"),
+        "{}",
+        stdout(&o)
+    );
+    // Not an offer file: exit 2, naming the file.
+    let o = tandem(&["prices", "import", good.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("good.json"), "{}", stderr(&o));
 }

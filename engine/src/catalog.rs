@@ -54,3 +54,112 @@ pub fn runtime_successor(runtime: &str) -> &'static str {
         LAMBDA_RUNTIME_DEFAULT
     }
 }
+
+/// An AWS Region from `data/regions.json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+}
+
+/// The AWS Regions that exist, as data with its source (`engine/data/regions.json`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionList {
+    pub source: String,
+    pub as_of: String,
+    pub note: String,
+    pub regions: Vec<Region>,
+}
+
+static REGIONS: std::sync::LazyLock<RegionList> = std::sync::LazyLock::new(|| {
+    // The shipped list is checked by a test; should it fail to parse, every region is
+    // reported as unknown (E3020), never silently accepted.
+    serde_json::from_str(include_str!("../data/regions.json")).unwrap_or(RegionList {
+        source: String::new(),
+        as_of: String::new(),
+        note: String::new(),
+        regions: Vec::new(),
+    })
+});
+
+/// The AWS Regions list shipped with Tandem.
+pub fn aws_regions() -> &'static RegionList {
+    &REGIONS
+}
+
+/// Whether AWS has a region with this code.
+pub fn is_aws_region(code: &str) -> bool {
+    REGIONS.regions.iter().any(|r| r.code == code)
+}
+
+/// The region whose code is closest to `code` (at most two edits away), other than those in
+/// `avoid` (the other side's region): the likely intent behind a typo such as `us-east-9`.
+pub fn closest_region(code: &str, avoid: &[&str]) -> Option<&'static str> {
+    REGIONS
+        .regions
+        .iter()
+        .filter(|r| !avoid.contains(&r.code.as_str()))
+        .map(|r| (edit_distance(&r.code, code), r.code.as_str()))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let value = (prev + usize::from(ca != *cb))
+                .min(above.saturating_add(1))
+                .min(left.saturating_add(1));
+            prev = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_region_list_parses_and_names_its_source() {
+        let list: RegionList = serde_json::from_str(include_str!("../data/regions.json")).unwrap();
+        assert!(list.source.starts_with("https://docs.aws.amazon.com/"));
+        assert_eq!(list.as_of.len(), 10);
+        assert!(list.regions.len() > 30);
+        for known in KNOWN_REGIONS.iter().chain(MRSC_REGIONS) {
+            assert!(is_aws_region(known), "{known}");
+        }
+        assert!(is_aws_region("eu-west-1"));
+        assert!(!is_aws_region("us-east-9"));
+        assert!(!is_aws_region("Ohio"));
+    }
+
+    #[test]
+    fn a_typo_suggests_the_nearest_region() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(closest_region("eu-wset-1", &[]), Some("eu-west-1"));
+        assert_eq!(
+            closest_region("us-east-9", &["us-east-1"]),
+            Some("us-east-2")
+        );
+        assert_eq!(
+            closest_region("us-east-9", &["us-east-2"]),
+            Some("us-east-1")
+        );
+        assert_eq!(closest_region("Ohio", &[]), None);
+    }
+}

@@ -78,9 +78,9 @@ export interface Edit { op: "set" | "remove" | "push"; path: string; value?: unk
 export interface Finding { rule: string; severity: "error" | "warning" | "info"; area: string; path: string; message: string; help: string; fix?: { title: string; edits: Edit[] } }
 export type CheckAnswer = { type: "success"; errors: number; findings: Finding[]; suppressed: Finding[] } | Failure;
 export interface Phase { id: string; title: string; seconds: number; formula: string; source: string; path: string }
-export interface StoreRpo { store: string; kind: string; path: string; durable: boolean; typicalSeconds: number | null; boundSeconds: number | null; basis: string; source: string }
-export interface CostLine { side: "primary" | "secondary"; region: string; service: string; item: string; quantity: number; unit: string; unitPrice: number; amount: number; formula: string; priceItem: string; priceSource: string; priceAsOf: string }
-export type AnalyzeAnswer = { type: "success"; rpo: { stores: StoreRpo[]; worst: number | null; typicalSeconds: number | null }; rto: { phases: Phase[]; totalSeconds: number }; cost: { lines: CostLine[]; primaryTotal: number; secondaryTotal: number; total: number; byService: [string, number][]; currency: string } } | Failure;
+export interface StoreRpo { store: string; kind: string; path: string; durable: boolean; typicalSeconds: number | null; boundSeconds: number | null; boundPercentile: number | null; basis: string; source: string }
+export interface CostLine { side: "primary" | "secondary"; region: string; service: string; item: string; quantity: number; unit: string; unitPrice: number; freeQuantity?: number; amount: number; formula: string; priceItem: string; priceSource: string; priceAsOf: string }
+export type AnalyzeAnswer = { type: "success"; rpo: { stores: StoreRpo[]; worst: number | null; typicalSeconds: number | null; worstBound: number | null; boundSeconds: number | null }; rto: { phases: Phase[]; totalSeconds: number }; cost: { lines: CostLine[]; primaryTotal: number; secondaryTotal: number; total: number; byService: [string, number][]; missing: { side: "primary" | "secondary"; region: string; item: string }[]; currency: string } } | Failure;
 export type SynthAnswer = { type: "success"; files: Record<string, string> } | Failure;
 "#;
 

@@ -6,7 +6,8 @@
 //!
 //! - [`model`]: the typed topology, loading (with field-path errors) and migration;
 //! - [`rules`]: the policy engine, findings and fixes;
-//! - [`analysis`]: RPO per store, RTO phases, cost line items from [`prices`];
+//! - [`analysis`]: RPO per store, RTO phases, cost line items from [`prices`] (which
+//!   [`offers`] can build from AWS Price List bulk offer files);
 //! - [`presets`]: the reference topology and the four DR strategies.
 
 pub mod analysis;
@@ -16,6 +17,7 @@ pub mod editor;
 pub mod ffi;
 pub mod model;
 pub mod network;
+pub mod offers;
 pub mod presets;
 pub mod prices;
 pub mod report;

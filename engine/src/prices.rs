@@ -40,6 +40,22 @@ pub struct PriceTable {
     pub prices: Vec<Price>,
     #[serde(default)]
     pub transfer: Vec<TransferPrice>,
+    /// AWS's always-free tiers, per account and month across regions; applied only when the
+    /// topology's `workload.freeTiers` is on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub free_tiers: Vec<FreeTier>,
+}
+
+/// An always-free allowance, in the priced item's unit (`lambda.requestsMillion`: 1 = one
+/// million requests a month).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FreeTier {
+    pub item: String,
+    pub quantity: f64,
+    pub description: String,
+    pub source: String,
+    pub as_of: String,
 }
 
 /// Every item the cost model prices, per region.
@@ -77,6 +93,15 @@ pub const ITEMS: &[&str] = &[
     "secrets.secretMonth",
     "kms.keyMonth",
     "kms.requestsTenThousand",
+    "vpc.publicIpv4Hour",
+    "logs.ingestGb",
+    "logs.storageGbMonth",
+    "cloudwatch.metricMonth",
+    "cloudwatch.requestsThousand",
+    "xray.tracesMillion",
+    "backup.auroraGbMonth",
+    "backup.dynamodbGbMonth",
+    "backup.s3GbMonth",
 ];
 
 static BUILTIN: LazyLock<PriceTable> = LazyLock::new(|| {
@@ -87,6 +112,7 @@ static BUILTIN: LazyLock<PriceTable> = LazyLock::new(|| {
         currency: "USD".into(),
         prices: Vec::new(),
         transfer: Vec::new(),
+        free_tiers: Vec::new(),
     })
 });
 
@@ -117,6 +143,20 @@ impl PriceTable {
                 return Err(LoadError::Field {
                     path: format!("prices[{i}].item"),
                     message: format!("`{}` is not an item Tandem prices", p.item),
+                });
+            }
+        }
+        for (i, f) in table.free_tiers.iter().enumerate() {
+            if !f.quantity.is_finite() || f.quantity < 0.0 {
+                return Err(LoadError::Field {
+                    path: format!("freeTiers[{i}].quantity"),
+                    message: format!("`{}` is not a quantity: expected 0 or more", f.quantity),
+                });
+            }
+            if !ITEMS.contains(&f.item.as_str()) {
+                return Err(LoadError::Field {
+                    path: format!("freeTiers[{i}].item"),
+                    message: format!("`{}` is not an item Tandem prices", f.item),
                 });
             }
         }

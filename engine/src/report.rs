@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use crate::analysis::{human_seconds, usd, Analysis};
+use crate::analysis::{bound_text, human_seconds, usd, Analysis};
 use crate::model::Topology;
 use crate::rules::{all_rules, Area, CheckReport, Finding, Severity};
 
@@ -232,23 +232,41 @@ pub fn sarif(report: &CheckReport, file: &str) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// `RPO typical 10 s (S3 `config`), bound unbounded (Aurora `trading`)`: the worst typical and
+/// the worst bound of the durable stores, each naming its store.
+pub fn rpo_headline(a: &Analysis) -> String {
+    let typical = match a.rpo.worst_store() {
+        Some(s) => format!(
+            "{} ({})",
+            s.typical_seconds.map_or("unbounded".into(), human_seconds),
+            s.store
+        ),
+        None => "0 s (no store)".into(),
+    };
+    let bound = match a.rpo.worst_bound_store() {
+        Some(s) => format!("{} ({})", bound_text(s), s.store),
+        None => "0 s (no store)".into(),
+    };
+    format!("RPO typical {typical}, bound {bound}")
+}
+
 /// The analysis as text: RPO per store, RTO phases, cost by region and service, every line.
 pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
     let mut out = String::new();
     let fmt = |s: Option<f64>| s.map_or("unbounded".to_string(), human_seconds);
     let _ = writeln!(
         out,
-        "RPO {} (objective {})",
-        fmt(a.rpo.typical_seconds),
+        "{} (objective {})",
+        rpo_headline(a),
         human_seconds(f64::from(t.objectives.rpo_seconds))
     );
     for s in &a.rpo.stores {
         let _ = writeln!(
             out,
-            "  {:<40} typical {:<10} bound {:<10} {}{}",
+            "  {:<40} typical {:<10} bound {:<18} {}{}",
             s.store,
             fmt(s.typical_seconds),
-            fmt(s.bound_seconds),
+            bound_text(s),
             s.basis,
             if s.durable { "" } else { " (in flight)" }
         );
@@ -281,7 +299,7 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
     let _ = writeln!(
         out,
         "\nMonthly cost {} (budget {}): {} {}, {} {}",
-        usd(c.total),
+        cost_headline(c),
         usd(t.objectives.monthly_budget_usd.get()),
         t.primary.region,
         usd(c.primary_total),
@@ -298,7 +316,7 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
     for l in &c.lines {
         let _ = writeln!(
             out,
-            "  {:<10} {:<16} {:<44} {:>14.4} {:<18} x {:<12} = {:>10}  [{}; {}]",
+            "  {:<10} {:<16} {:<44} {:>14.4} {:<18} x {:<12} = {:>10}{}  [{}; {}]",
             l.region,
             l.service,
             l.item,
@@ -306,12 +324,21 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
             l.unit,
             l.unit_price,
             usd(l.amount),
+            if l.free_quantity > 0.0 {
+                format!(" (less {} {} free tier)", l.free_quantity, l.unit)
+            } else {
+                String::new()
+            },
             l.price_source,
             l.price_as_of
         );
     }
     for m in &c.missing {
-        let _ = writeln!(out, "  {:<10} no price for {}", m.region, m.item);
+        let _ = writeln!(
+            out,
+            "  {:<10} not priced: {} (the price table has no price for `{}` in `{}`)",
+            m.region, m.item, m.item, m.region
+        );
     }
     out
 }
@@ -320,26 +347,22 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
 pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     let mut out = String::new();
     let fmt = |s: Option<f64>| s.map_or("unbounded".to_string(), human_seconds);
-    let worst = a
-        .rpo
-        .worst_store()
-        .map(|s| s.store.clone())
-        .unwrap_or_else(|| "no store".into());
     let _ = writeln!(
         out,
-        "**RPO {}** ({worst}; objective {})\n",
-        fmt(a.rpo.typical_seconds),
+        "**{}** (objective {})\n",
+        rpo_headline(a),
         human_seconds(f64::from(t.objectives.rpo_seconds))
     );
-    out.push_str("| store | typical | bound |\n|---|---|---|\n");
+    out.push_str("| store | typical | bound | basis |\n|---|---|---|---|\n");
     for s in &a.rpo.stores {
         let _ = writeln!(
             out,
-            "| {}{} | {} | {} |",
+            "| {}{} | {} | {} | {} |",
             s.store,
             if s.durable { "" } else { " (in flight)" },
             fmt(s.typical_seconds),
-            fmt(s.bound_seconds)
+            bound_text(s),
+            s.basis
         );
     }
     let _ = writeln!(
@@ -362,7 +385,7 @@ pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     let _ = writeln!(
         out,
         "\n**Monthly cost {}** (budget {})\n",
-        usd(c.total),
+        cost_headline(c),
         usd(t.objectives.monthly_budget_usd.get())
     );
     let _ = writeln!(
@@ -377,5 +400,58 @@ pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     for (service, amount) in &c.by_service {
         let _ = writeln!(out, "| {service} | {} |", usd(*amount));
     }
+    let _ = writeln!(
+        out,
+        "\n<details><summary>{} priced lines, each with its price's source</summary>\n\n| region | service | item | quantity x unit price | amount | how | source |\n|---|---|---|---|---|---|---|",
+        c.lines.len()
+    );
+    for l in &c.lines {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} {} x ${} | {} | {} | {} ({}) |",
+            l.region,
+            l.service,
+            l.item,
+            trim_number(l.quantity),
+            l.unit,
+            trim_number(l.unit_price),
+            usd(l.amount),
+            l.formula,
+            l.price_source,
+            l.price_as_of
+        );
+    }
+    out.push_str("\n</details>\n");
+    if !c.missing.is_empty() {
+        out.push_str("\nNot priced (the total is a lower bound):\n\n");
+        for m in &c.missing {
+            let _ = writeln!(
+                out,
+                "- {} ({}): no price for `{}` in the price table",
+                m.region,
+                match m.side {
+                    crate::model::Side::Primary => "primary",
+                    crate::model::Side::Secondary => "secondary",
+                },
+                m.item
+            );
+        }
+    }
     out
+}
+
+/// A number without trailing zeros: `2190`, `52.56`, `0.0000166667`.
+fn trim_number(x: f64) -> String {
+    let s = format!("{x:.10}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `$804.55`, or `at least $534.80, 15 items not priced` when the total lacks prices: a total
+/// with unpriced items is a lower bound and never shown as a plain number.
+pub fn cost_headline(c: &crate::analysis::CostReport) -> String {
+    match c.unpriced_count() {
+        0 => usd(c.total),
+        1 => format!("at least {}, 1 item not priced", usd(c.total)),
+        n => format!("at least {}, {n} items not priced", usd(c.total)),
+    }
 }

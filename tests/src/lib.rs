@@ -161,6 +161,12 @@ pub fn round_trips() -> Result<(), String> {
 struct AnalysisExpect {
     rpo_seconds: Option<f64>,
     rpo_store: Option<String>,
+    /// The worst bound (`null`: unbounded) and its store.
+    rpo_bound_seconds: Option<f64>,
+    rpo_bound_store: Option<String>,
+    /// Items the total lacks (missing prices and "not priced" entries).
+    #[serde(default)]
+    unpriced: usize,
     phases: std::collections::BTreeMap<String, f64>,
     rto_seconds: f64,
     primary_usd: f64,
@@ -199,6 +205,26 @@ pub fn run_analysis(name: &str, text: &str) -> Result<(), String> {
     if store != e.rpo_store {
         problems.push(format!("RPO store {store:?}, expected {:?}", e.rpo_store));
     }
+    if a.rpo.bound_seconds != e.rpo_bound_seconds {
+        problems.push(format!(
+            "RPO bound {:?}, expected {:?}",
+            a.rpo.bound_seconds, e.rpo_bound_seconds
+        ));
+    }
+    let bound_store = a.rpo.worst_bound_store().map(|s| s.store.clone());
+    if bound_store != e.rpo_bound_store {
+        problems.push(format!(
+            "RPO bound store {bound_store:?}, expected {:?}",
+            e.rpo_bound_store
+        ));
+    }
+    if a.cost.unpriced_count() != e.unpriced {
+        problems.push(format!(
+            "{} unpriced items, expected {}",
+            a.cost.unpriced_count(),
+            e.unpriced
+        ));
+    }
     let phases: std::collections::BTreeMap<String, f64> = a
         .rto
         .phases
@@ -230,6 +256,7 @@ pub fn run_analysis(name: &str, text: &str) -> Result<(), String> {
         Err(format!("{name}: {}", problems.join("; ")))
     }
 }
+pub mod billing;
 pub mod hostile;
 pub mod names;
 pub mod structure;

@@ -135,7 +135,7 @@ async fn switching_presets_changes_rpo_rto_and_cost() {
     assert_ne!(before.0, after.0, "RPO");
     assert_ne!(before.1, after.1, "RTO");
     assert_ne!(before.2, after.2, "cost");
-    assert!(after.0.contains("4 h"), "{}", after.0);
+    assert!(after.0.contains("6 h"), "{}", after.0);
     s.screenshot("08-backup-restore").await;
     s.assert_no_console_errors().await;
     s.stop().await;

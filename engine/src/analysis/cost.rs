@@ -3,10 +3,12 @@
 //! Conventions: a month is 730 hours (2,628,000 s); per-second workload rates are multiplied
 //! by that. Workload traffic is served by the primary region, or split evenly for
 //! active/active. Under backup & restore the secondary runs only its key and backups until a
-//! failover deploys the rest. The free tiers are not applied.
+//! failover deploys the rest. The free tiers are not applied. Lines for what runs beside the
+//! application (logs, traces, backups, public IPv4, the failover mechanism) are in `cost_ops`.
 
 use serde::{Deserialize, Serialize};
 
+use super::cost_ops;
 use crate::model::{AuroraStorage, Side, Strategy, Topology};
 use crate::prices::PriceTable;
 
@@ -24,6 +26,10 @@ pub struct CostLine {
     pub quantity: f64,
     pub unit: String,
     pub unit_price: f64,
+    /// The part of `quantity` an always-free tier covers (0 unless `workload.freeTiers`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub free_quantity: f64,
+    /// (quantity - free quantity) x unit price.
     pub amount: f64,
     pub formula: String,
     pub price_item: String,
@@ -61,6 +67,17 @@ impl CostReport {
         }
     }
 
+    /// How many billed items the total lacks: prices the table does not have, and items
+    /// Tandem does not price (each with its reason). A total with any is a lower bound.
+    pub fn unpriced_count(&self) -> usize {
+        self.missing.len()
+    }
+
+    /// Whether the total counts every billed item.
+    pub fn complete(&self) -> bool {
+        self.unpriced_count() == 0
+    }
+
     /// The most expensive line.
     pub fn dominant(&self) -> Option<&CostLine> {
         self.lines
@@ -72,8 +89,8 @@ impl CostReport {
     }
 }
 
-struct Coster<'a> {
-    t: &'a Topology,
+pub(super) struct Coster<'a> {
+    pub(super) t: &'a Topology,
     prices: &'a PriceTable,
     lines: Vec<CostLine>,
     missing: Vec<MissingPrice>,
@@ -84,7 +101,7 @@ impl Coster<'_> {
         clippy::too_many_arguments,
         reason = "a priced line's fields, in reading order"
     )]
-    fn add(
+    pub(super) fn add(
         &mut self,
         side: Side,
         service: &str,
@@ -104,6 +121,7 @@ impl Coster<'_> {
                 quantity,
                 unit: unit.into(),
                 unit_price: p.usd,
+                free_quantity: 0.0,
                 amount: quantity * p.usd,
                 formula,
                 price_item: price_item.into(),
@@ -123,7 +141,7 @@ impl Coster<'_> {
         }
     }
 
-    fn transfer(&mut self, service: &str, item: &str, gb: f64, formula: String) {
+    pub(super) fn transfer(&mut self, service: &str, item: &str, gb: f64, formula: String) {
         let (from, to) = (&self.t.primary.region, &self.t.secondary.region);
         match self.prices.transfer(from, to) {
             Some(p) => self.lines.push(CostLine {
@@ -134,6 +152,7 @@ impl Coster<'_> {
                 quantity: gb,
                 unit: "GB".into(),
                 unit_price: p.usd,
+                free_quantity: 0.0,
                 amount: gb * p.usd,
                 formula,
                 price_item: format!("transfer.{from}.{to}"),
@@ -187,6 +206,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                     "hours",
                     format!("{gateways} gateways x {HOURS_PER_MONTH} h"),
                 );
+                cost_ops::public_ipv4(&mut c, side, gateways);
                 if s > 0.0 {
                     c.add(
                         side,
@@ -223,6 +243,11 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                     );
                 }
             }
+        }
+        if app_deployed(side) {
+            cost_ops::logs(&mut c, side, s, share_note);
+            cost_ops::traces(&mut c, side, s, share_note);
+            cost_ops::sqs_polling(&mut c, side);
         }
         // One customer-managed key per region encrypts everything there.
         c.add(
@@ -641,14 +666,11 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
         if !app_deployed(side) {
             continue;
         }
-        let mut alarms = t
+        let alarms = t
             .alarms
             .iter()
             .filter(|a| a.metric.sides().contains(&side))
             .count() as f64;
-        if side == Side::Secondary && t.failover.decision == crate::model::Decision::Automatic {
-            alarms += 1.0;
-        }
         if alarms > 0.0 {
             c.add(
                 side,
@@ -681,35 +703,9 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
         "million queries",
         format!("{} queries/month", w.dns_queries_per_month.get()),
     );
-    let checks = t.dns.records.iter().filter(|r| r.health_check).count() as f64;
-    if checks > 0.0 {
-        c.add(
-            Side::Primary,
-            "Route 53",
-            "Health checks",
-            "route53.healthCheckMonth",
-            checks,
-            "health checks",
-            format!("{checks} health checks on AWS endpoints"),
-        );
-        let hc = &t.dns.health_check;
-        let mut options = vec!["HTTPS"];
-        if hc.string_match {
-            options.push("string matching");
-        }
-        if hc.interval_seconds == 10 {
-            options.push("fast interval");
-        }
-        c.add(
-            Side::Primary,
-            "Route 53",
-            "Health check options",
-            "route53.healthCheckOptionMonth",
-            checks * options.len() as f64,
-            "options",
-            format!("{checks} checks x {}", options.join(", ")),
-        );
-    }
+    cost_ops::failover_mechanism(&mut c, app_deployed(Side::Secondary));
+    cost_ops::rtc_metrics(&mut c);
+    cost_ops::backup(&mut c);
     let orchestrators: &[Side] = match t.failover.orchestrator {
         crate::model::Orchestrator::PrimaryOnly => &[Side::Primary],
         crate::model::Orchestrator::SecondaryOnly => &[Side::Secondary],
@@ -733,6 +729,9 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
         );
     }
 
+    if t.workload.free_tiers {
+        super::free_tiers::apply(&mut c.lines, prices);
+    }
     let primary_total = c
         .lines
         .iter()
@@ -762,4 +761,8 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
         missing: c.missing,
         currency: prices.currency.clone(),
     }
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }

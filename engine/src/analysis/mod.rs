@@ -2,13 +2,16 @@
 //! items priced from the price table. Every number says how it was made and where its inputs
 //! come from.
 
+pub mod billing;
 mod cost;
+mod cost_ops;
+mod free_tiers;
 mod rpo;
 mod rto;
 pub(crate) mod suggest;
 
 pub use cost::{CostLine, CostReport, MissingPrice, HOURS_PER_MONTH, SECONDS_PER_MONTH};
-pub use rpo::{RpoReport, StoreKind, StoreRpo};
+pub use rpo::{bound_text, RpoReport, StoreKind, StoreRpo};
 pub use rto::{Phase, PhaseStep, RtoReport};
 
 use serde::{Deserialize, Serialize};

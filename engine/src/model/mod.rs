@@ -753,6 +753,60 @@ pub struct Workload {
     pub kms_requests_per_month: NonNegative,
     /// Failover drills (state machine runs) per month.
     pub failover_drills_per_month: NonNegative,
+    /// Minutes a backup job typically takes from start to a completed recovery point.
+    #[serde(default = "defaults::backup_job_minutes")]
+    pub backup_job_minutes: NonNegative,
+    /// Minutes a cross-region copy of a recovery point typically takes.
+    #[serde(default = "defaults::backup_copy_minutes")]
+    pub backup_copy_minutes: NonNegative,
+    /// GB of protected data that changes per day (each recovery point stores and copies it).
+    #[serde(default = "defaults::backup_changed_gb_per_day")]
+    pub backup_changed_gb_per_day: NonNegative,
+    /// GB of VPC flow logs per region per month (`TrafficType: ALL`).
+    #[serde(default = "defaults::flow_log_gb_per_month")]
+    pub flow_log_gb_per_month: NonNegative,
+    /// GB of application logs per month where traffic is served (API execution and access
+    /// logs, Lambda, Step Functions, the Aurora log export).
+    #[serde(default = "defaults::app_log_gb_per_month")]
+    pub app_log_gb_per_month: NonNegative,
+    /// Share of API requests X-Ray records as traces (its default rule: 5% beyond 1 per second).
+    #[serde(default = "defaults::trace_sample_rate")]
+    pub trace_sample_rate: NonNegative,
+    /// Route 53 health checkers that probe each endpoint per interval.
+    #[serde(default = "defaults::health_checkers")]
+    pub health_checkers: NonNegative,
+    /// Apply AWS's always-free tiers (from the price table) to the cost; off by default, as
+    /// other workloads in the account may use them up.
+    #[serde(default)]
+    pub free_tiers: bool,
+}
+
+/// Defaults of the workload fields added after schema version 2 was published, so older
+/// files load; `tandem init` writes them out, where a user sees and changes them.
+pub mod defaults {
+    use super::NonNegative;
+
+    pub fn backup_job_minutes() -> NonNegative {
+        NonNegative::saturating(60.0)
+    }
+    pub fn backup_copy_minutes() -> NonNegative {
+        NonNegative::saturating(60.0)
+    }
+    pub fn backup_changed_gb_per_day() -> NonNegative {
+        NonNegative::saturating(2.0)
+    }
+    pub fn flow_log_gb_per_month() -> NonNegative {
+        NonNegative::saturating(20.0)
+    }
+    pub fn app_log_gb_per_month() -> NonNegative {
+        NonNegative::saturating(10.0)
+    }
+    pub fn trace_sample_rate() -> NonNegative {
+        NonNegative::saturating(0.05)
+    }
+    pub fn health_checkers() -> NonNegative {
+        NonNegative::saturating(15.0)
+    }
 }
 
 /// A rule switched off for this topology, with the reason the team accepted.

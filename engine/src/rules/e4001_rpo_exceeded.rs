@@ -53,7 +53,10 @@ mod tests {
 
     #[test]
     fn fires_when_a_bucket_loses_rtc() {
+        // Without RTC most objects replicate within 15 min: above a 10 min objective.
         let mut t = crate::presets::reference();
+        t.objectives.rpo_seconds = 600;
+        assert!(crate::rules::test_support::findings_of("E4001", &t).is_empty());
         t.buckets[0].replication.as_mut().unwrap().rtc = false;
         check_rule("E4001", &t, "buckets[0].replication.rtc");
     }

@@ -43,7 +43,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         "objectives.monthlyBudgetUsd",
         format!(
             "{} a month is above the {} budget{dominant}",
-            usd(cost.total),
+            crate::report::cost_headline(cost),
             usd(budget)
         ),
         help,

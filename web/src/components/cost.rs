@@ -45,11 +45,11 @@ pub fn Cost() -> Html {
     };
     html! {
         <section class="view cost" id="cost" aria-label="Cost">
-            <h3>{ format!("{} a month", usd(c.total)) }<span class="objective">{ format!(" budget {}", usd(budget)) }</span></h3>
+            <h3>{ format!("{} a month", tandem_engine::report::cost_headline(c)) }<span class="objective">{ format!(" budget {}", usd(budget)) }</span></h3>
             <div class="bars">
                 { bar(format!("{} (primary)", t.primary.region), c.region_total(Side::Primary), "primary") }
                 { bar(format!("{} (secondary)", t.secondary.region), c.region_total(Side::Secondary), "secondary") }
-                { bar("Total".into(), c.total, if c.total <= budget { "ok" } else { "bad" }) }
+                { bar("Total".into(), c.total, if c.total <= budget && c.complete() { "ok" } else { "bad" }) }
                 <div class="budget-marker" style={format!("left: calc(10em + (100% - 16em) * {:.4})", budget / max)} title={format!("budget {}", usd(budget))}></div>
             </div>
             <h4>{ "By service" }</h4>
@@ -63,7 +63,14 @@ pub fn Cost() -> Html {
                 }) }
             </div>
             if !c.missing.is_empty() {
-                <p class="warning">{ format!("{} items have no price in this table and are not counted (see W5002)", c.missing.len()) }</p>
+                <div class="warning not-priced">
+                    <p>{ format!("Not priced, so the total is a lower bound: {} items have no price in this table (see W5002)", c.unpriced_count()) }</p>
+                    <ul>
+                        { for c.missing.iter().map(|m| html! {
+                            <li>{ format!("{}: `{}` (no price in the table)", m.region, m.item) }</li>
+                        }) }
+                    </ul>
+                </div>
             }
             <div class="prices">
                 <span>{ match &state.prices_name { Some(n) => format!("Prices: {n}"), None => "Prices: built-in table".to_string() } }</span>
@@ -79,7 +86,7 @@ pub fn Cost() -> Html {
                         { for c.lines.iter().map(|l| html! {
                             <tr title={format!("{} — source: {} (as of {}). {}", l.price_item, l.price_source, l.price_as_of, l.formula)}>
                                 <td>{ &l.region }</td><td>{ &l.service }</td><td>{ &l.item }</td>
-                                <td class="num">{ format!("{} {}", trim(l.quantity), l.unit) }</td>
+                                <td class="num">{ format!("{} {}", trim(l.quantity), l.unit) }{ if l.free_quantity > 0.0 { format!(" (less {} free)", trim(l.free_quantity)) } else { String::new() } }</td>
                                 <td class="num">{ format!("${}", trim(l.unit_price)) }</td>
                                 <td class="num">{ usd(l.amount) }</td>
                             </tr>

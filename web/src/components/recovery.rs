@@ -1,6 +1,6 @@
 //! Recovery: RPO per data store, and RTO as a waterfall of phases against the objective.
 
-use tandem_engine::analysis::human_seconds;
+use tandem_engine::analysis::{bound_text, human_seconds};
 use yew::prelude::*;
 
 use crate::app::StateHandle;
@@ -48,7 +48,7 @@ pub fn Recovery() -> Html {
     let ok = rto <= objective;
     html! {
         <section class="view recovery" id="recovery" aria-label="Recovery">
-            <h3>{ format!("RPO {}", fmt(a.rpo.typical_seconds)) }<span class="objective">{ format!(" objective {}", human_seconds(f64::from(o.rpo_seconds))) }</span></h3>
+            <h3>{ tandem_engine::report::rpo_headline(a) }<span class="objective">{ format!(" objective {}", human_seconds(f64::from(o.rpo_seconds))) }</span></h3>
             <table class="rpo">
                 <thead><tr><th>{ "Store" }</th><th>{ "Typical loss" }</th><th>{ "Bound" }</th><th>{ "Why" }</th></tr></thead>
                 <tbody>
@@ -56,7 +56,7 @@ pub fn Recovery() -> Html {
                         <tr class={classes!((Some(i) == worst).then_some("worst"), (!s.durable).then_some("in-flight"))}>
                             <td>{ &s.store }{ if s.durable { "" } else { " (in flight)" } }</td>
                             <td>{ fmt(s.typical_seconds) }</td>
-                            <td>{ fmt(s.bound_seconds) }</td>
+                            <td>{ bound_text(s) }</td>
                             <td><a href={s.source.clone()} target="_blank" rel="noopener">{ &s.basis }</a></td>
                         </tr>
                     }) }

@@ -1,4 +1,4 @@
-use tandem_engine::analysis::{human_seconds, usd};
+use tandem_engine::analysis::{bound_text, human_seconds, usd};
 use tandem_engine::rules::Severity;
 use yew::prelude::*;
 
@@ -18,12 +18,16 @@ pub fn Summary() -> Html {
         .rpo
         .typical_seconds
         .map_or("unbounded".to_string(), human_seconds);
+    let rpo_bound = a.rpo.worst_bound_store().map_or("0 s".to_string(), |s| {
+        format!("{} ({})", bound_text(s), s.store)
+    });
     let rpo_ok = a
         .rpo
         .typical_seconds
         .is_some_and(|s| s <= f64::from(o.rpo_seconds));
     let rto_ok = a.rto.total_seconds <= f64::from(o.rto_seconds);
-    let cost_ok = a.cost.total <= o.monthly_budget_usd.get();
+    // A total that lacks prices is a lower bound: never green.
+    let cost_ok = a.cost.total <= o.monthly_budget_usd.get() && a.cost.complete();
     let card = |id: &str, title: &str, value: String, sub: String, ok: bool| {
         html! {
             <section class={classes!("card", if ok { "ok" } else { "bad" })} id={id.to_string()} aria-live="polite">
@@ -36,9 +40,9 @@ pub fn Summary() -> Html {
     html! {
         <div class="summary">
             { card("card-findings", "Findings", count(errors, "error"), count(warnings, "warning"), errors == 0) }
-            { card("card-rpo", "RPO", rpo, format!("objective {}", human_seconds(f64::from(o.rpo_seconds))), rpo_ok) }
+            { card("card-rpo", "RPO (typical)", rpo, format!("bound {} · objective {}", rpo_bound, human_seconds(f64::from(o.rpo_seconds))), rpo_ok) }
             { card("card-rto", "RTO", human_seconds(a.rto.total_seconds), format!("objective {}", human_seconds(f64::from(o.rto_seconds))), rto_ok) }
-            { card("card-cost", "Monthly cost", usd(a.cost.total), format!("budget {}", usd(o.monthly_budget_usd.get())), cost_ok) }
+            { card("card-cost", "Monthly cost", tandem_engine::report::cost_headline(&a.cost), format!("budget {}", usd(o.monthly_budget_usd.get())), cost_ok) }
         </div>
     }
 }
