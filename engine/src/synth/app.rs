@@ -3,9 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::failover;
 use super::network::{assume, vpc, VpcRefs};
 use super::template::{ga, logical, r, sub, tags, Template};
+use super::{dns, failover, probe};
 use super::{secondary_app_standing, Names};
 use crate::model::*;
 
@@ -151,6 +151,10 @@ pub(crate) fn secondary_base(t: &Topology, names: &Names) -> Value {
             "the bus events are forwarded to",
         );
     }
+    dns::switch_alarm(&mut tpl, &c);
+    if !secondary_app_standing(t) && dns::has_api(t) {
+        paging(&mut tpl, &c);
+    }
     if t.backup.as_ref().is_some_and(|b| b.copy_to_secondary) {
         tpl.add(
             "BackupVault",
@@ -159,6 +163,32 @@ pub(crate) fn secondary_base(t: &Topology, names: &Names) -> Value {
         );
     }
     tpl.finish("secondary-base", &t.name)
+}
+
+/// Backup & restore: the application stack is deployed only at failover, so what pages the
+/// operator stands here. The probe reads the primary's URL from the SSM parameter `deploy.sh`
+/// writes after the primary stage (until then the primary is not serving and the alarm says so).
+fn paging(tpl: &mut Template, c: &Ctx<'_>) {
+    let t = c.t;
+    let emails: Vec<&String> = t.topics.iter().flat_map(|x| x.emails.iter()).collect();
+    tpl.add(
+        "PagingTopic",
+        "AWS::SNS::Topic",
+        json!({ "TopicName": c.names.of("paging"), "KmsMasterKeyId": c.key }),
+    );
+    for (i, email) in emails.iter().enumerate() {
+        tpl.add(
+            &format!("PagingTopicEmail{}", i + 1),
+            "AWS::SNS::Subscription",
+            json!({ "TopicArn": r("PagingTopic"), "Protocol": "email", "Endpoint": email }),
+        );
+    }
+    probe::watch(
+        tpl,
+        c,
+        &probe::PrimaryUrl::Parameter(c.names.primary_health_url_parameter()),
+        &r("PagingTopic"),
+    );
 }
 
 pub(crate) fn primary(t: &Topology, names: &Names) -> Value {
@@ -1239,101 +1269,7 @@ fn api_gateway(tpl: &mut Template, c: &Ctx<'_>, api: &Api) {
         )),
         "the regional health endpoint",
     );
-    custom_domain(tpl, c, api);
-}
-
-/// A regional custom domain per region and this region's failover record(s).
-fn custom_domain(tpl: &mut Template, c: &Ctx<'_>, api: &Api) {
-    let t = c.t;
-    let zone = tpl.param_with(
-        "HostedZoneId",
-        json!({ "Type": "AWS::Route53::HostedZone::Id", "Description": format!("the hosted zone of {}", t.dns.zone_name) }),
-    );
-    tpl.add(
-        "ApiCertificate",
-        "AWS::CertificateManager::Certificate",
-        json!({
-            "DomainName": t.dns.record_name,
-            "ValidationMethod": "DNS",
-            "DomainValidationOptions": [{ "DomainName": t.dns.record_name, "HostedZoneId": zone }],
-        }),
-    );
-    tpl.add(
-        "ApiDomainName",
-        "AWS::ApiGateway::DomainName",
-        json!({
-            "DomainName": t.dns.record_name,
-            "RegionalCertificateArn": r("ApiCertificate"),
-            "EndpointConfiguration": { "Types": ["REGIONAL"] },
-            "SecurityPolicy": "TLS_1_2",
-        }),
-    );
-    tpl.add_with(
-        "ApiBasePathMapping",
-        "AWS::ApiGateway::BasePathMapping",
-        json!({ "DomainName": r("ApiDomainName"), "RestApiId": r("Api"), "Stage": api.stage }),
-        json!({ "DependsOn": "ApiStage" }),
-    );
-    let hc = &t.dns.health_check;
-    for (i, record) in t
-        .dns
-        .records
-        .iter()
-        .enumerate()
-        .filter(|(_, rec)| rec.target == c.side)
-    {
-        let n = i + 1;
-        let mut rec = json!({
-            "HostedZoneId": zone,
-            "Name": t.dns.record_name,
-            "Type": "CNAME",
-            "TTL": t.dns.ttl_seconds.to_string(),
-            "SetIdentifier": record.set_identifier,
-            "Failover": match record.failover { FailoverRole::Primary => "PRIMARY", FailoverRole::Secondary => "SECONDARY" },
-            "ResourceRecords": [ga("ApiDomainName", "RegionalDomainName")],
-        });
-        if record.health_check {
-            let check = format!("HealthCheck{n}");
-            let kind = if hc.string_match {
-                "HTTPS_STR_MATCH"
-            } else {
-                "HTTPS"
-            };
-            let mut config = json!({
-                "Type": kind,
-                "FullyQualifiedDomainName": sub("${Api}.execute-api.${AWS::Region}.amazonaws.com"),
-                "ResourcePath": hc.path,
-                "Port": 443,
-                "RequestInterval": hc.interval_seconds,
-                "FailureThreshold": hc.failure_threshold,
-            });
-            if hc.string_match {
-                if let Some(o) = config.as_object_mut() {
-                    o.insert("SearchString".into(), json!("\"status\":\"ok\""));
-                }
-            }
-            tpl.add(
-                &check,
-                "AWS::Route53::HealthCheck",
-                json!({ "HealthCheckConfig": config, "HealthCheckTags": [{ "Key": "Name", "Value": c.names.of(&format!("health-{}", c.region)) }] }),
-            );
-            if let Some(o) = rec.as_object_mut() {
-                o.insert("HealthCheckId".into(), r(&check));
-            }
-            if c.side == Side::Primary {
-                tpl.output(
-                    "HealthCheckId",
-                    r(&check),
-                    "the primary region's health check (the failover runbook inverts it)",
-                );
-            }
-        }
-        tpl.add(
-            &format!("FailoverRecord{n}"),
-            "AWS::Route53::RecordSet",
-            rec,
-        );
-    }
+    dns::custom_domain(tpl, c, api);
 }
 
 fn alarm(tpl: &mut Template, c: &Ctx<'_>, a: &Alarm) {

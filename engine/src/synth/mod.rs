@@ -14,9 +14,11 @@
 //! stacks' Outputs, or as deterministic names and ARNs. Output is deterministic.
 
 mod app;
+mod dns;
 mod failover;
 mod network;
 mod plan;
+mod probe;
 pub mod quote;
 mod runbook;
 pub(crate) mod template;
@@ -125,6 +127,11 @@ impl Names {
 
     pub fn bus(&self) -> String {
         self.of("events")
+    }
+
+    /// The SSM parameter (in the secondary region) holding the primary's health URL.
+    pub fn primary_health_url_parameter(&self) -> String {
+        format!("/{}/primary-health-url", self.base)
     }
 
     pub fn vault(&self) -> String {
