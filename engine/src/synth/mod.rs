@@ -13,7 +13,10 @@
 //! No stack imports from another: values cross as Parameters the deploy plan fills from earlier
 //! stacks' Outputs, or as deterministic names and ARNs. Output is deterministic.
 
+mod alerting;
 mod app;
+mod compute;
+mod database;
 mod dns;
 mod failover;
 mod network;
@@ -21,6 +24,7 @@ mod plan;
 mod probe;
 pub mod quote;
 mod runbook;
+mod storage;
 pub(crate) mod template;
 
 pub use plan::{DeployPlan, ParameterSource, PlanParameter, Stage};
