@@ -108,20 +108,62 @@ fn the_primary_record_follows_the_switch_alarm_in_the_secondary() {
                 );
             }
         }
-        // The SECONDARY record has its own endpoint check.
-        let app = stack(&s, "secondary-app");
-        let records = by_type(app, "AWS::Route53::RecordSet");
+        // The SECONDARY record has its own endpoint check where the API stands with it;
+        // under backup & restore it stands in secondary-base, before the API exists.
+        let standing = s.plan.stages.iter().all(|st| st.when == "always");
+        let holder = stack(
+            &s,
+            if standing {
+                "secondary-app"
+            } else {
+                "secondary-base"
+            },
+        );
+        let records = by_type(holder, "AWS::Route53::RecordSet");
         let (_, record) = records
             .iter()
             .find(|(_, r)| r["Properties"]["Failover"] == "SECONDARY")
-            .unwrap();
-        let id = record["Properties"]["HealthCheckId"]["Ref"]
-            .as_str()
-            .unwrap();
-        assert_eq!(
-            app["Resources"][id]["Properties"]["HealthCheckConfig"]["Type"],
-            "HTTPS"
-        );
+            .unwrap_or_else(|| panic!("{}: no SECONDARY record", p.id));
+        if standing {
+            let id = record["Properties"]["HealthCheckId"]["Ref"]
+                .as_str()
+                .unwrap();
+            assert_eq!(
+                holder["Resources"][id]["Properties"]["HealthCheckConfig"]["Type"],
+                "HTTPS"
+            );
+        }
+    }
+}
+
+#[test]
+fn nothing_deployed_at_failover_changes_route53_or_acm() {
+    for p in PRESETS {
+        let s = synthesize(&p.topology());
+        for stage in s.plan.stages.iter().filter(|st| st.when == "failover") {
+            let tpl = stack(&s, &stage.stack);
+            for kind in [
+                "AWS::Route53::RecordSet",
+                "AWS::Route53::HealthCheck",
+                "AWS::CertificateManager::Certificate",
+            ] {
+                assert!(
+                    by_type(tpl, kind).is_empty(),
+                    "{}: {} has {kind}",
+                    p.id,
+                    stage.stack
+                );
+            }
+            // It reads nothing from another region.
+            for param in &stage.parameters {
+                if let tandem_engine::synth::ParameterSource::Output { stack: from, .. } =
+                    &param.source
+                {
+                    let from = s.plan.stages.iter().find(|x| &x.stack == from).unwrap();
+                    assert_eq!(from.region, stage.region, "{}: {}", p.id, param.name);
+                }
+            }
+        }
     }
 }
 

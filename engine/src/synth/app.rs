@@ -157,6 +157,7 @@ pub(crate) fn secondary_base(t: &Topology, names: &Names) -> Value {
         );
     }
     dns::switch_alarm(&mut tpl, &c);
+    dns::standing_domain(&mut tpl, &c);
     if !secondary_app_standing(t) && dns::has_api(t) {
         paging(&mut tpl, &c);
     }

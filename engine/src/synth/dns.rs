@@ -11,8 +11,9 @@
 use serde_json::json;
 
 use super::app::Ctx;
+use super::secondary_app_standing;
 use super::template::{ga, r, Template};
-use crate::model::{Api, Decision, FailoverRole, Topology};
+use crate::model::{Api, Decision, FailoverRole, Side, Topology};
 
 /// The metric the switch alarm watches, in the `Tandem` namespace.
 pub(crate) const SWITCH_METRIC: &str = "FailoverSwitch";
@@ -55,8 +56,42 @@ pub(crate) fn public_health_url(t: &Topology, api: &Api) -> String {
     format!("https://{}{}", t.dns.record_name, api.health_path)
 }
 
-/// A regional custom domain per region and this region's failover record(s).
+/// This region's custom domain and API mapping, and its failover record(s): in the stack
+/// that has the API when that stack stands; otherwise (backup & restore, secondary) see
+/// [`standing_domain`], so nothing deployed at failover touches Route 53 or ACM.
 pub(crate) fn custom_domain(tpl: &mut Template, c: &Ctx<'_>, api: &Api) {
+    if !tpl.resources.contains_key("ApiDomainName") && !standing_domain_elsewhere(c) {
+        domain(tpl, c, true);
+    }
+    let domain_name = if tpl.resources.contains_key("ApiDomainName") {
+        r("ApiDomainName")
+    } else {
+        json!(c.t.dns.record_name)
+    };
+    tpl.add_with(
+        "ApiBasePathMapping",
+        "AWS::ApiGateway::BasePathMapping",
+        json!({ "DomainName": domain_name, "RestApiId": r("Api"), "Stage": api.stage }),
+        json!({ "DependsOn": "ApiStage" }),
+    );
+}
+
+/// Whether this region's domain and records stand in the `secondary-base` stack.
+fn standing_domain_elsewhere(c: &Ctx<'_>) -> bool {
+    c.side == Side::Secondary && !secondary_app_standing(c.t)
+}
+
+/// Backup & restore: the secondary's certificate, custom domain and SECONDARY record are
+/// created with `secondary-base`, because the application stack is deployed at failover and
+/// Route 53's and ACM's changes must not be part of a failover. The record has no endpoint
+/// check (the API does not exist until failover).
+pub(crate) fn standing_domain(tpl: &mut Template, c: &Ctx<'_>) {
+    if has_api(c.t) && standing_domain_elsewhere(c) {
+        domain(tpl, c, false);
+    }
+}
+
+fn domain(tpl: &mut Template, c: &Ctx<'_>, with_api: bool) {
     let t = c.t;
     let zone = tpl.param_with(
         "HostedZoneId",
@@ -81,12 +116,6 @@ pub(crate) fn custom_domain(tpl: &mut Template, c: &Ctx<'_>, api: &Api) {
             "SecurityPolicy": "TLS_1_2",
         }),
     );
-    tpl.add_with(
-        "ApiBasePathMapping",
-        "AWS::ApiGateway::BasePathMapping",
-        json!({ "DomainName": r("ApiDomainName"), "RestApiId": r("Api"), "Stage": api.stage }),
-        json!({ "DependsOn": "ApiStage" }),
-    );
     for (i, record) in t
         .dns
         .records
@@ -96,22 +125,26 @@ pub(crate) fn custom_domain(tpl: &mut Template, c: &Ctx<'_>, api: &Api) {
     {
         let n = i + 1;
         let check = match record.failover {
-            FailoverRole::Primary => primary_check(tpl, c, n),
-            FailoverRole::Secondary => endpoint_check(tpl, c, n),
+            FailoverRole::Primary => Some(primary_check(tpl, c, n, with_api)),
+            FailoverRole::Secondary if with_api => Some(endpoint_check(tpl, c, n)),
+            FailoverRole::Secondary => None,
         };
+        let mut rec = json!({
+            "HostedZoneId": zone,
+            "Name": t.dns.record_name,
+            "Type": "CNAME",
+            "TTL": t.dns.ttl_seconds.to_string(),
+            "SetIdentifier": record.set_identifier,
+            "Failover": match record.failover { FailoverRole::Primary => "PRIMARY", FailoverRole::Secondary => "SECONDARY" },
+            "ResourceRecords": [ga("ApiDomainName", "RegionalDomainName")],
+        });
+        if let (Some(check), Some(o)) = (check, rec.as_object_mut()) {
+            o.insert("HealthCheckId".into(), check);
+        }
         tpl.add(
             &format!("FailoverRecord{n}"),
             "AWS::Route53::RecordSet",
-            json!({
-                "HostedZoneId": zone,
-                "Name": t.dns.record_name,
-                "Type": "CNAME",
-                "TTL": t.dns.ttl_seconds.to_string(),
-                "SetIdentifier": record.set_identifier,
-                "Failover": match record.failover { FailoverRole::Primary => "PRIMARY", FailoverRole::Secondary => "SECONDARY" },
-                "ResourceRecords": [ga("ApiDomainName", "RegionalDomainName")],
-                "HealthCheckId": check,
-            }),
+            rec,
         );
     }
 }
@@ -142,7 +175,7 @@ fn endpoint_check(tpl: &mut Template, c: &Ctx<'_>, n: usize) -> serde_json::Valu
 
 /// The PRIMARY record's check: the switch alone (manual decision: DNS moves only once the
 /// secondary writes), or the switch and the endpoint (automatic decision).
-fn primary_check(tpl: &mut Template, c: &Ctx<'_>, n: usize) -> serde_json::Value {
+fn primary_check(tpl: &mut Template, c: &Ctx<'_>, n: usize, with_api: bool) -> serde_json::Value {
     let t = c.t;
     if !tpl.resources.contains_key("SwitchHealthCheck") {
         tpl.add(
@@ -160,6 +193,7 @@ fn primary_check(tpl: &mut Template, c: &Ctx<'_>, n: usize) -> serde_json::Value
     }
     match t.failover.decision {
         Decision::Manual { .. } => r("SwitchHealthCheck"),
+        Decision::Automatic if !with_api => r("SwitchHealthCheck"),
         Decision::Automatic => {
             let endpoint = endpoint_check(tpl, c, n);
             tpl.add(

@@ -137,11 +137,14 @@ pub(crate) fn plan(t: &Topology, names: &Names, stacks: &[Stack]) -> DeployPlan 
             parameters,
             outputs: Vec::new(),
             capabilities: capabilities(&s.template),
-            why: whys
-                .iter()
-                .find(|(id, _)| *id == s.id)
-                .map(|(_, w)| (*w).to_string())
-                .unwrap_or_default(),
+            why: if when == "failover" {
+                "deployed at failover from this region alone: the database is restored from the newest Aurora recovery point copied here".to_string()
+            } else {
+                whys.iter()
+                    .find(|(id, _)| *id == s.id)
+                    .map(|(_, w)| (*w).to_string())
+                    .unwrap_or_default()
+            },
         });
     }
     // Record which outputs each stage must provide.
@@ -270,8 +273,12 @@ fn source(t: &Topology, names: &Names, name: &str) -> ParameterSource {
 
 /// A comment line's text: shell-quoted, with no line break that could end the comment.
 fn comment(s: &str) -> String {
-    shell(s)
-        .chars()
+    one_line(&shell(s))
+}
+
+/// Fixed text for a comment: no line break that could end it.
+fn one_line(s: &str) -> String {
+    s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
@@ -445,11 +452,11 @@ impl DeployPlan {
             };
             let _ = writeln!(
                 s,
-                "\n# Stage {}: {} in {} ({})",
+                "\n# Stage {}: {} in {}: {}",
                 st.order,
                 comment(&st.stack_name),
                 comment(&st.region),
-                comment(&st.why)
+                one_line(&st.why)
             );
             let _ = writeln!(s, "if [ \"$MODE\" = {} ]; then", shell(mode));
             let bucket = bucket_variable(&st.region);

@@ -71,15 +71,12 @@ esac
 if [ "$MODE" = standing ]; then
   require HOSTED_ZONE_ID 'the Route 53 hosted zone id of the zone the API record lives in'
 fi
-if [ "$MODE" = --failover ]; then
-  require HOSTED_ZONE_ID 'the Route 53 hosted zone id of the zone the API record lives in'
-fi
 ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)" ||
   die "no AWS credentials: aws sts get-caller-identity failed"
 BUCKET_US_EAST_1=trading-br-prod-artifacts-us-east-1-"$ACCOUNT_ID"
 BUCKET_US_EAST_2=trading-br-prod-artifacts-us-east-2-"$ACCOUNT_ID"
 
-# Stage 1: trading-br-prod-secondary-base in us-east-2 ('the replica buckets, the event bus, the key and the failover switch alarm must exist before the primary uses them')
+# Stage 1: trading-br-prod-secondary-base in us-east-2: the replica buckets, the event bus, the key and the failover switch alarm must exist before the primary uses them
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_2" us-east-2
   aws cloudformation deploy \
@@ -87,10 +84,12 @@ if [ "$MODE" = standing ]; then
     --template-file secondary-base.template.json \
     --s3-bucket "$BUCKET_US_EAST_2" --s3-prefix trading-br-prod-secondary-base \
     --no-fail-on-empty-changeset \
-    --capabilities CAPABILITY_IAM
+    --capabilities CAPABILITY_IAM \
+    --parameter-overrides \
+      HostedZoneId="$HOSTED_ZONE_ID"
 fi
 
-# Stage 2: trading-br-prod-primary in us-east-1 ('the global cluster and the global table are created here, with the secondary'\''s key')
+# Stage 2: trading-br-prod-primary in us-east-1: the global cluster and the global table are created here, with the secondary's key
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_1" us-east-1
   SECONDARY_BASE_KMSKEYARN="$(output trading-br-prod-secondary-base us-east-2 KmsKeyArn)"
@@ -108,7 +107,7 @@ if [ "$MODE" = standing ]; then
     --value "$PRIMARY_APIHEALTHURL" >/dev/null
 fi
 
-# Stage 3: trading-br-prod-secondary-app in us-east-2 ('the secondary cluster can join the global cluster only once it exists')
+# Stage 3: trading-br-prod-secondary-app in us-east-2: deployed at failover from this region alone: the database is restored from the newest Aurora recovery point copied here
 if [ "$MODE" = --failover ]; then
   ensure_bucket "$BUCKET_US_EAST_2" us-east-2
   SECONDARY_BASE_KMSKEYARN="$(output trading-br-prod-secondary-base us-east-2 KmsKeyArn)"
@@ -123,8 +122,7 @@ if [ "$MODE" = --failover ]; then
     --capabilities CAPABILITY_IAM \
     --parameter-overrides \
       KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" \
-      SnapshotIdentifier="$SNAPSHOT_ARN" \
-      HostedZoneId="$HOSTED_ZONE_ID"
+      SnapshotIdentifier="$SNAPSHOT_ARN"
 fi
 
 # Teardown, in this order (see deploy-plan.json notes first):

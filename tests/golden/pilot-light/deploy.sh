@@ -80,7 +80,7 @@ ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)" ||
 BUCKET_US_EAST_1=trading-pl-prod-artifacts-us-east-1-"$ACCOUNT_ID"
 BUCKET_US_EAST_2=trading-pl-prod-artifacts-us-east-2-"$ACCOUNT_ID"
 
-# Stage 1: trading-pl-prod-secondary-base in us-east-2 ('the replica buckets, the event bus, the key and the failover switch alarm must exist before the primary uses them')
+# Stage 1: trading-pl-prod-secondary-base in us-east-2: the replica buckets, the event bus, the key and the failover switch alarm must exist before the primary uses them
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_2" us-east-2
   aws cloudformation deploy \
@@ -91,7 +91,7 @@ if [ "$MODE" = standing ]; then
     --capabilities CAPABILITY_IAM
 fi
 
-# Stage 2: trading-pl-prod-primary in us-east-1 ('the global cluster and the global table are created here, with the secondary'\''s key')
+# Stage 2: trading-pl-prod-primary in us-east-1: the global cluster and the global table are created here, with the secondary's key
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_1" us-east-1
   SECONDARY_BASE_KMSKEYARN="$(output trading-pl-prod-secondary-base us-east-2 KmsKeyArn)"
@@ -109,7 +109,7 @@ if [ "$MODE" = standing ]; then
     --value "$PRIMARY_APIHEALTHURL" >/dev/null
 fi
 
-# Stage 3: trading-pl-prod-secondary-app in us-east-2 ('the secondary cluster can join the global cluster only once it exists')
+# Stage 3: trading-pl-prod-secondary-app in us-east-2: the secondary cluster can join the global cluster only once it exists
 if [ "$MODE" = standing ]; then
   SECONDARY_BASE_KMSKEYARN="$(output trading-pl-prod-secondary-base us-east-2 KmsKeyArn)"
   SECONDARY_BASE_FUNCTIONSECURITYGROUPID="$(output trading-pl-prod-secondary-base us-east-2 FunctionSecurityGroupId)"
