@@ -382,3 +382,33 @@ fn the_switch_moves_dns_only_after_the_database_writes() {
         assert_eq!(seen.last().map(String::as_str), Some("Done"), "{}", p.id);
     }
 }
+
+#[test]
+fn secondary_functions_never_connect_to_the_primary_database() {
+    for p in PRESETS {
+        let t = p.topology();
+        if t.database.is_none() {
+            continue;
+        }
+        let s = synthesize(&t);
+        for st in &s.stacks {
+            assert!(
+                by_type(&st.template, "AWS::SecretsManager::SecretTargetAttachment").is_empty(),
+                "{}: a target attachment writes one region's host into the replicated secret",
+                p.id
+            );
+        }
+        let app = stack(&s, "secondary-app");
+        for (id, f) in by_type(app, "AWS::Lambda::Function") {
+            if id == "ProbeFunction" {
+                continue;
+            }
+            assert_eq!(
+                f["Properties"]["Environment"]["Variables"]["DB_HOST"]["Fn::GetAtt"][0],
+                "DatabaseCluster",
+                "{}: {id}",
+                p.id
+            );
+        }
+    }
+}

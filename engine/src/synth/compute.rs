@@ -214,6 +214,9 @@ pub(super) fn function(tpl: &mut Template, c: &Ctx<'_>, f: &Function, net: &Net)
     if t.database.is_some() {
         env.insert("DB_SECRET_NAME".into(), json!(c.names.secret()));
         env.insert("DB_CLUSTER_ID".into(), json!(c.names.cluster(&c.region)));
+        if tpl.resources.contains_key("DatabaseCluster") {
+            env.insert("DB_HOST".into(), ga("DatabaseCluster", "Endpoint.Address"));
+        }
     }
     for table in &t.tables {
         env.insert(

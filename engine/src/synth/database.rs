@@ -114,7 +114,7 @@ pub(super) fn database_primary(
     }
     let mut secret = json!({
         "Name": c.names.secret(),
-        "Description": format!("Tandem {}: Aurora master credentials", t.name),
+        "Description": format!("Tandem {}: Aurora master credentials (no host: functions connect to their own region's cluster, DB_HOST)", t.name),
         "KmsKeyId": c.key,
         "GenerateSecretString": {
             "SecretStringTemplate": "{\"username\":\"tandem_admin\"}",
@@ -165,11 +165,10 @@ pub(super) fn database_primary(
         Value::Object(p),
         json!({ "DeletionPolicy": "Snapshot", "UpdateReplacePolicy": "Snapshot" }),
     );
-    tpl.add(
-        "DatabaseSecretAttachment",
-        "AWS::SecretsManager::SecretTargetAttachment",
-        json!({ "SecretId": r("DatabaseSecret"), "TargetId": r("DatabaseCluster"), "TargetType": "AWS::RDS::DBCluster" }),
-    );
+    // No target attachment: it would write this region's endpoint into the secret, and the
+    // replica in the secondary would then send its functions to the failed region. The secret
+    // holds credentials only; each region's functions get their own cluster's endpoint in
+    // `DB_HOST`.
     instances(tpl, c, db.primary_instances);
     tpl.output(
         "DatabaseClusterArn",

@@ -393,7 +393,7 @@ impl DeployPlan {
         } else {
             let _ = writeln!(
                 s,
-                "#   HOSTED_ZONE_ID=Z123 bash deploy.sh --failover  # at failover: only {}",
+                "#   bash deploy.sh --failover                      # at failover: only {}",
                 comment(&failover_regions.join(", "))
             );
         }

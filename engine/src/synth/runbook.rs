@@ -156,7 +156,7 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
         Decision::Manual { .. } => {
             step(&mut out, format!("Confirm the outage: {primary_url} fails, and the AWS Health Dashboard shows {p} impaired."));
             if !standing {
-                step(&mut out, format!("Deploy the {s} application from what is stored there: {} creates {} with the database restored from the latest Aurora recovery point in {} (set `SNAPSHOT_ARN` to choose another). It calls only {s}.", code(&["HOSTED_ZONE_ID=<zone> bash deploy.sh --failover"]), md(&app_stack), md(&names.vault())));
+                step(&mut out, format!("Deploy the {s} application from what is stored there: {} creates {} with the database restored from the latest Aurora recovery point in {} (set `SNAPSHOT_ARN` to choose another). It calls only {s}.", code(&["bash deploy.sh --failover"]), md(&app_stack), md(&names.vault())));
                 let _ = writeln!(
                     out,
                     "   Check: {} prints `CREATE_COMPLETE`.",
@@ -259,6 +259,9 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
             ]),
             md(&secondary_cluster)
         );
+    }
+    if global_db.is_some_and(|d| d.secret_replicated) {
+        let _ = writeln!(out, "- The replica of the secret {} in {s} holds the credentials only; the functions in {s} connect to their own cluster (`DB_HOST`), never to {p}: {}.", md(&names.secret()), code(&["aws secretsmanager describe-secret --region", &qs, "--secret-id", &shell(&names.secret()), "--query 'ReplicationStatus'"]));
     }
     if api.is_some() {
         let _ = writeln!(
