@@ -230,6 +230,7 @@ pub fn run_analysis(name: &str, text: &str) -> Result<(), String> {
         Err(format!("{name}: {}", problems.join("; ")))
     }
 }
+pub mod failover;
 pub mod structure;
 
 /// Runs `check` over every fixture of a folder, reporting every failure, not just the first.

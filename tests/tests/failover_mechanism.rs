@@ -412,3 +412,40 @@ fn secondary_functions_never_connect_to_the_primary_database() {
         }
     }
 }
+
+#[test]
+fn every_preset_passes_the_failover_checks() {
+    for p in PRESETS {
+        let problems = tandem_tests::failover::check(&synthesize(&p.topology()));
+        assert!(problems.is_empty(), "{}:\n{}", p.id, problems.join("\n"));
+    }
+}
+
+#[test]
+fn the_failover_checks_can_fail() {
+    let mut s = synthesize(&tandem_engine::presets::warm_standby());
+    let app = s
+        .stacks
+        .iter_mut()
+        .find(|x| x.id == "secondary-app")
+        .unwrap();
+    let states = &mut app.template["Resources"]["FailoverStateMachine"]["Properties"]["Definition"]
+        ["States"];
+    // Today's known-broken shapes: a Route 53 switch without Retry, an unguarded Choice, a
+    // success path that ends without notifying, an execution shorter than the approval.
+    states["SwitchDns"]["Resource"] = "arn:aws:states:::aws-sdk:route53:updateHealthCheck".into();
+    states["SwitchDns"].as_object_mut().unwrap().remove("Retry");
+    states["PromotionDone"]["Choices"][0] = serde_json::json!({ "Variable": "$.promotion.writers[0]", "StringEquals": "x", "Next": "SwitchDns" });
+    states["StartValidation"]["Next"] = "Done".into();
+    states["CheckPrimary"]["TimeoutSeconds"] = 86_400.into();
+    let problems = tandem_tests::failover::check(&s).join("\n");
+    for needle in [
+        "`SwitchDns` calls Route 53's control plane",
+        "`SwitchDns` has no Retry with backoff",
+        "`PromotionDone` reads a path without an IsPresent guard",
+        "`StartValidation` ends the run without notifying",
+        "before its 86400 s wait",
+    ] {
+        assert!(problems.contains(needle), "{needle} in:\n{problems}");
+    }
+}

@@ -332,6 +332,10 @@ pub(crate) fn secondary_app(t: &Topology, names: &Names) -> Value {
         database_secondary(&mut tpl, &c, db, &net);
     }
     application(&mut tpl, &c, &net);
+    // Paging stands with the application (under backup & restore, in secondary-base).
+    if standing && dns::has_api(t) {
+        probe::standing_watch(&mut tpl, &c);
+    }
     if t.failover.orchestrator != Orchestrator::PrimaryOnly {
         failover::state_machine(&mut tpl, &c, true);
     }

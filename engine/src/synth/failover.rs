@@ -101,16 +101,15 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
     let api = t.api.as_ref().filter(|_| has_api(t));
     let probe = api.map(|api| {
         let primary = if in_secondary {
-            tpl.param_with(
-                "PrimaryHealthUrl",
-                json!({ "Type": "AWS::SSM::Parameter::Value<String>", "Default": c.names.primary_health_url_parameter(), "Description": "the primary's ApiHealthUrl, stored in this region by deploy.sh" }),
-            )
+            probe::primary_health_url(tpl, c)
         } else {
-            sub(&format!("https://${{Api}}.execute-api.${{AWS::Region}}.amazonaws.com/{}{}", api.stage, api.health_path))
+            sub(&format!(
+                "https://${{Api}}.execute-api.${{AWS::Region}}.amazonaws.com/{}{}",
+                api.stage, api.health_path
+            ))
         };
-        if in_secondary && secondary_app_standing(t) {
-            probe::watch(tpl, c, &probe::PrimaryUrl::Value(primary.clone()), &topic_arn);
-        } else if !in_secondary || secondary_app_standing(t) {
+        // Under backup & restore the secondary's probe stands in secondary-base.
+        if !in_secondary || secondary_app_standing(t) {
             probe::probe_function(tpl, c, &probe::PrimaryUrl::Value(primary.clone()));
         }
         (primary, dns::public_health_url(t, api))

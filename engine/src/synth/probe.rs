@@ -22,6 +22,30 @@ pub(crate) fn probe_arn(tpl: &Template, c: &Ctx<'_>) -> Value {
     }
 }
 
+/// The primary's health URL in a secondary-region stack: a parameter CloudFormation reads from
+/// the SSM parameter `deploy.sh` stores in this region after deploying the primary.
+pub(crate) fn primary_health_url(tpl: &mut Template, c: &Ctx<'_>) -> Value {
+    tpl.param_with(
+        "PrimaryHealthUrl",
+        json!({ "Type": "AWS::SSM::Parameter::Value<String>", "Default": c.names.primary_health_url_parameter(), "Description": "the primary's ApiHealthUrl, stored in this region by deploy.sh" }),
+    )
+}
+
+/// Paging from a standing `secondary-app`: the topology's first topic, or a paging topic when
+/// it has none.
+pub(crate) fn standing_watch(tpl: &mut Template, c: &Ctx<'_>) {
+    let url = primary_health_url(tpl, c);
+    let topic = match c.t.topics.first() {
+        Some(x) => r(&format!("{}Topic", super::template::logical(&x.id))),
+        None => tpl.add(
+            "PagingTopic",
+            "AWS::SNS::Topic",
+            json!({ "TopicName": c.names.of("paging"), "KmsMasterKeyId": c.key }),
+        ),
+    };
+    watch(tpl, c, &PrimaryUrl::Value(url), &topic);
+}
+
 /// Where the probe finds the primary's health URL when invoked without one.
 pub(crate) enum PrimaryUrl {
     /// A template value (a parameter resolved at deploy time).
