@@ -225,3 +225,44 @@ fn deploy_script_runs_against_a_stub_aws() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn hostile_names_stay_data_in_deploy_sh() {
+    let marker = scratch("pwned");
+    let _ = std::fs::remove_file(&marker);
+    let m = marker.display().to_string();
+    for p in PRESETS {
+        let mut t = p.topology();
+        t.naming.prefix = format!("t$(touch {m})'`touch {m}`");
+        t.environment = format!("e;touch {m}\ntouch {m}");
+        t.name = format!("n\ntouch {m}");
+        t.secondary.region = format!("us-east-2$(touch {m})");
+        let synthesis = synthesize(&t);
+        let dir = scratch(&format!("hostile-{}", p.id));
+        write_files(&dir, &synthesis.files(TemplateFormat::Json));
+        let out = Command::new("bash")
+            .arg("-n")
+            .arg(dir.join("deploy.sh"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            p.id,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for args in [&[][..], &["--failover"][..]] {
+            let run = run(p.id, &dir, args, "");
+            assert!(run.ok, "{} {args:?}: {}", p.id, run.stderr);
+            // The hostile region reaches the AWS CLI as one literal argument.
+            assert!(
+                run.calls.is_empty() || run.calls.iter().any(|c| c.contains(&t.secondary.region)),
+                "{}: {:?}",
+                p.id,
+                run.calls
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(!marker.exists(), "{}: a name ran as code", p.id);
+    }
+}
