@@ -449,3 +449,42 @@ fn the_failover_checks_can_fail() {
         assert!(problems.contains(needle), "{needle} in:\n{problems}");
     }
 }
+
+#[test]
+fn functions_get_least_privilege() {
+    let t = tandem_engine::presets::reference();
+    let s = synthesize(&t);
+    for id in ["primary", "secondary-app"] {
+        let tpl = stack(&s, id);
+        let health = tpl["Resources"]["HealthCheckFunctionRole"].to_string();
+        for write in [
+            "dynamodb:PutItem",
+            "sqs:SendMessage\",\"Resource\":[",
+            "sns:Publish",
+            "events:PutEvents",
+            "s3:PutObject",
+        ] {
+            assert!(
+                !health.contains(write),
+                "{id}: the unauthenticated health function may {write}"
+            );
+        }
+        // A queue's consumer receives from its own queue only.
+        let consumer = &tpl["Resources"]["TradeProcessorFunctionRole"]["Properties"]["Policies"][0]
+            ["PolicyDocument"]["Statement"];
+        let receive = consumer
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s.to_string().contains("sqs:ReceiveMessage"))
+            .unwrap();
+        assert!(receive["Resource"]
+            .to_string()
+            .contains("trading-prod-orders"));
+        assert!(receive["Resource"].is_object(), "one queue, not a list");
+        // rds-db:connect names the cluster's resource id, not `*`.
+        let roles = tpl.to_string();
+        assert!(!roles.contains("dbuser:*/"), "{id}");
+        assert!(roles.contains("dbuser:${DatabaseCluster.DBClusterResourceId}/tandem_app"));
+    }
+}

@@ -103,9 +103,23 @@ pub(super) fn inline_code(runtime: &str, api: bool) -> Option<String> {
 }
 
 /// Least-privilege statements for the services a function calls.
-pub(super) fn statements(c: &Ctx<'_>, f: &Function) -> Vec<Value> {
+///
+/// The API's health function answers unauthenticated callers, so it only reads. A queue's
+/// consumer may receive from its own queue; functions that call SQS may send. `rds-db:connect`
+/// names this region's cluster by its resource id.
+pub(super) fn statements(c: &Ctx<'_>, f: &Function, has_cluster: bool) -> Vec<Value> {
     let t = c.t;
+    let read_only = t.api.as_ref().is_some_and(|a| a.health_function == f.id);
     let mut out = Vec::new();
+    if let Trigger::Queue(q) = &f.trigger {
+        if t.queues.iter().any(|x| &x.id == q) && !f.wildcard_permissions {
+            out.push(json!({
+                "Effect": "Allow",
+                "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+                "Resource": c.arn("sqs", &c.names.of(q)),
+            }));
+        }
+    }
     for service in &f.calls {
         if f.wildcard_permissions {
             let prefix = match service {
@@ -122,7 +136,11 @@ pub(super) fn statements(c: &Ctx<'_>, f: &Function) -> Vec<Value> {
         match service {
             Service::Dynamodb if !t.tables.is_empty() => out.push(json!({
                 "Effect": "Allow",
-                "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"],
+                "Action": if read_only {
+                    json!(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"])
+                } else {
+                    json!(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"])
+                },
                 "Resource": t.tables.iter().map(|x| c.arn("dynamodb", &format!("table/{}", c.names.of(&x.id)))).collect::<Vec<_>>(),
             })),
             Service::SecretsManager if t.database.is_some() => out.push(json!({
@@ -130,17 +148,17 @@ pub(super) fn statements(c: &Ctx<'_>, f: &Function) -> Vec<Value> {
                 "Action": "secretsmanager:GetSecretValue",
                 "Resource": c.arn("secretsmanager", &format!("secret:{}-*", c.names.secret())),
             })),
-            Service::Sqs if !t.queues.is_empty() => out.push(json!({
+            Service::Sqs if !t.queues.is_empty() && !read_only => out.push(json!({
                 "Effect": "Allow",
-                "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+                "Action": "sqs:SendMessage",
                 "Resource": t.queues.iter().map(|q| c.arn("sqs", &c.names.of(&q.id))).collect::<Vec<_>>(),
             })),
-            Service::Sns if !t.topics.is_empty() => out.push(json!({
+            Service::Sns if !t.topics.is_empty() && !read_only => out.push(json!({
                 "Effect": "Allow",
                 "Action": "sns:Publish",
                 "Resource": t.topics.iter().map(|x| c.arn("sns", &c.names.of(&x.id))).collect::<Vec<_>>(),
             })),
-            Service::Events if t.events.is_some() => out.push(json!({
+            Service::Events if t.events.is_some() && !read_only => out.push(json!({
                 "Effect": "Allow",
                 "Action": "events:PutEvents",
                 "Resource": c.arn("events", &format!("event-bus/{}", c.names.bus())),
@@ -148,13 +166,17 @@ pub(super) fn statements(c: &Ctx<'_>, f: &Function) -> Vec<Value> {
             Service::Rds if t.database.as_ref().is_some_and(|d| d.iam_auth) => out.push(json!({
                 "Effect": "Allow",
                 "Action": "rds-db:connect",
-                "Resource": c.arn("rds-db", "dbuser:*/tandem_app"),
+                "Resource": if has_cluster {
+                    c.arn("rds-db", "dbuser:${DatabaseCluster.DBClusterResourceId}/tandem_app")
+                } else {
+                    c.arn("rds-db", "dbuser:*/tandem_app")
+                },
             })),
             Service::S3 if !t.buckets.is_empty() => {
                 let names: Vec<String> = t.buckets.iter().map(|b| c.names.bucket(t, &b.id, &c.region)).collect();
                 out.push(json!({
                     "Effect": "Allow",
-                    "Action": ["s3:GetObject", "s3:PutObject"],
+                    "Action": if read_only { json!("s3:GetObject") } else { json!(["s3:GetObject", "s3:PutObject"]) },
                     "Resource": names.iter().map(|n| sub(&format!("arn:${{AWS::Partition}}:s3:::{n}/*"))).collect::<Vec<_>>(),
                 }));
             }
@@ -196,7 +218,7 @@ pub(super) fn function(tpl: &mut Template, c: &Ctx<'_>, f: &Function, net: &Net)
         json!({
             "AssumeRolePolicyDocument": assume("lambda.amazonaws.com"),
             "ManagedPolicyArns": managed,
-            "Policies": [{ "PolicyName": "calls", "PolicyDocument": { "Version": "2012-10-17", "Statement": statements(c, f) } }],
+            "Policies": [{ "PolicyName": "calls", "PolicyDocument": { "Version": "2012-10-17", "Statement": statements(c, f, tpl.resources.contains_key("DatabaseCluster")) } }],
         }),
     );
     let api_facing = f.trigger == Trigger::Api;
