@@ -22,6 +22,15 @@ fn retry() -> Value {
     }])
 }
 
+/// The approval's retriers: a rejection first (never retried), then the usual ones.
+fn approval_retry() -> Value {
+    let mut retriers = vec![json!({ "ErrorEquals": ["FailoverRejected"], "MaxAttempts": 0 })];
+    if let Value::Array(rest) = retry() {
+        retriers.extend(rest);
+    }
+    Value::Array(retriers)
+}
+
 fn catch() -> Value {
     json!([{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }])
 }
@@ -225,12 +234,13 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                 "Parameters": {
                     "TopicArn": "${TopicArn}",
                     "Subject": format!("Approve failover of {} to {}", t.name, t.secondary.region),
-                    "Message.$": "States.Format('Approve the failover to {}: aws stepfunctions send-task-success --region {} --task-output true --task-token {}', '__REGION__', '__REGION__', $$.Task.Token)",
+                    "Message.$": "States.Format('Approve the failover to {}: aws stepfunctions send-task-success --region {} --task-output true --task-token {} -- or reject it: aws stepfunctions send-task-failure --region {} --error FailoverRejected --task-token {}', '__REGION__', '__REGION__', $$.Task.Token, '__REGION__', $$.Task.Token)",
                 },
                 "TimeoutSeconds": APPROVAL_WAIT,
                 "ResultPath": Value::Null,
                 "Next": next,
-                "Retry": retry(),
+                // A rejection is final: never retried, it notifies and stops.
+                "Retry": approval_retry(),
                 "Catch": catch(),
             }),
             Step::PromoteDatabase => {

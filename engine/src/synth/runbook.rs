@@ -191,7 +191,7 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
                     "--execution-arn <arn printed above>"
                 ])
             );
-            step(&mut out, format!("Approve: the alert topic e-mails a `send-task-success` command with a task token; run it as written (it targets {s})."));
+            step(&mut out, format!("Approve: the alert topic e-mails a `send-task-success` command with a task token; run it as written (it targets {s}). To stop the failover instead, run the `send-task-failure` command in the same e-mail: the run notifies and ends."));
         }
     }
     let _ = writeln!(out, "\nWhat the state machine does, step by step:\n");
