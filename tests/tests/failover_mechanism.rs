@@ -197,6 +197,10 @@ fn someone_is_paged_from_the_secondary_in_every_preset() {
             "{}: the topic pages someone",
             p.id
         );
+        assert_eq!(
+            holder["Resources"]["ProbeFunction"]["Metadata"]["Tandem"]["role"],
+            "probe"
+        );
         let schedule = &holder["Resources"]["ProbeSchedule"]["Properties"];
         assert_eq!(schedule["ScheduleExpression"], "rate(1 minute)");
         assert_eq!(schedule["Targets"][0]["Input"], "{\"metric\": true}");

@@ -137,7 +137,7 @@ pub(crate) fn probe_function(tpl: &mut Template, c: &Ctx<'_>, url: &PrimaryUrl) 
         }),
     );
     tpl.notes.push("The probe's cloudwatch:PutMetricData uses `Resource: *` with a namespace condition: the action accepts no resource.".into());
-    tpl.add(
+    tpl.add_with(
         "ProbeFunction",
         "AWS::Lambda::Function",
         json!({
@@ -156,6 +156,7 @@ pub(crate) fn probe_function(tpl: &mut Template, c: &Ctx<'_>, url: &PrimaryUrl) 
             "DeadLetterConfig": { "TargetArn": ga("FunctionDeadLetterQueue", "Arn") },
             "LoggingConfig": { "LogGroup": r("ProbeLogGroup") },
         }),
+        json!({ "Metadata": { "Tandem": { "role": "probe" } } }),
     );
     tpl.skip_check(
         "ProbeFunction",
