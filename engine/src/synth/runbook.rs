@@ -87,6 +87,17 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
         "- Confirm the alert subscription e-mails ({}): each address must click the confirmation link AWS sends, or nobody is paged.",
         emails.join(", ")
     );
+    if t.database.as_ref().is_some_and(|d| d.iam_auth) {
+        let _ = writeln!(
+            out,
+            "- Create the database user the functions connect as with IAM authentication (once, on the {p} writer; it replicates): {}, as `tandem_admin` with the password from the secret {}.",
+            code(&[
+                "psql -h <writer endpoint> -U tandem_admin -d postgres -c",
+                &shell("CREATE USER tandem_app; GRANT rds_iam TO tandem_app;"),
+            ]),
+            md(&names.secret())
+        );
+    }
     if global_db.is_some() {
         let _ = writeln!(
             out,
