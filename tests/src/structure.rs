@@ -250,6 +250,11 @@ fn check_plan(s: &Synthesis) -> Vec<String> {
             if let ParameterSource::Output {
                 stack: from,
                 output,
+            }
+            | ParameterSource::Stored {
+                stack: from,
+                output,
+                ..
             } = &p.source
             {
                 match s.plan.stages.iter().find(|x| &x.stack == from) {

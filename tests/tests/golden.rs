@@ -76,6 +76,10 @@ fn yaml_templates_say_what_the_json_says() {
     }
 }
 
+fn def_of(t: &Value) -> String {
+    t["Resources"]["FailoverStateMachine"]["Properties"]["Definition"].to_string()
+}
+
 fn resources<'a>(t: &'a Value, kind: &str) -> Vec<&'a Value> {
     t["Resources"]
         .as_object()
@@ -228,8 +232,11 @@ fn the_reference_contains_every_component_of_the_design() {
     assert!(!resources(base, "AWS::Events::EventBusPolicy").is_empty());
     let target = &primary["Resources"]["EventForwardingRule"]["Properties"]["Targets"][0];
     assert!(target.get("RoleArn").is_some() && target.get("DeadLetterConfig").is_some());
-    // Route 53: a health check and the PRIMARY/SECONDARY pair.
+    // Route 53: the PRIMARY record follows the switch alarm (manual decision), the SECONDARY
+    // record its endpoint.
     assert_eq!(resources(primary, "AWS::Route53::HealthCheck").len(), 1);
+    assert_eq!(resources(secondary, "AWS::Route53::HealthCheck").len(), 1);
+    assert!(!def_of(secondary).contains("updateHealthCheck"));
     let p_rec = resources(primary, "AWS::Route53::RecordSet");
     let s_rec = resources(secondary, "AWS::Route53::RecordSet");
     assert_eq!(p_rec[0]["Properties"]["Failover"], "PRIMARY");
@@ -248,7 +255,9 @@ fn the_reference_contains_every_component_of_the_design() {
         "\"AllowDataLoss\":true",
         "describeGlobalClusters",
         "waitForTaskToken",
-        "updateHealthCheck",
+        "putMetricData",
+        "IsPresent",
+        "Retry",
         "NotifyFailure",
         "SecondaryAnswers",
         "ValidationFailed",

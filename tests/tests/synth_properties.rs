@@ -70,5 +70,7 @@ proptest! {
         let s = synthesize(&t);
         let problems = tandem_tests::structure::check(&s);
         prop_assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let failover = tandem_tests::failover::check(&s);
+        prop_assert!(failover.is_empty(), "{}", failover.join("\n"));
     }
 }

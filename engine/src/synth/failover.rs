@@ -5,10 +5,37 @@
 use serde_json::{json, Map, Value};
 
 use super::app::Ctx;
+use super::dns::{self, has_api};
 use super::network::assume;
+use super::probe;
+use super::secondary_app_standing;
 use super::template::{ga, logical, r, sub, Template};
 use crate::model::{DatabaseAction, Decision, PromotionWait, Step};
 
+/// Errors every Task retries, with backoff: throttling and transient service errors.
+fn retry() -> Value {
+    json!([{
+        "ErrorEquals": ["States.TaskFailed", "ThrottlingException", "ServiceUnavailable", "Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException", "Rds.ThrottlingException", "Sns.ThrottledException", "CloudWatch.ThrottlingException"],
+        "IntervalSeconds": 2,
+        "MaxAttempts": 5,
+        "BackoffRate": 2,
+    }])
+}
+
+/// The approval's retriers: a rejection first (never retried), then the usual ones.
+fn approval_retry() -> Value {
+    let mut retriers = vec![json!({ "ErrorEquals": ["FailoverRejected"], "MaxAttempts": 0 })];
+    if let Value::Array(rest) = retry() {
+        retriers.extend(rest);
+    }
+    Value::Array(retriers)
+}
+
+fn catch() -> Value {
+    json!([{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }])
+}
+
+/// A Task with `Retry` and a `Catch` to `NotifyFailure`.
 fn task(resource: &str, parameters: Value, next: &str) -> Value {
     json!({
         "Type": "Task",
@@ -16,9 +43,54 @@ fn task(resource: &str, parameters: Value, next: &str) -> Value {
         "Parameters": parameters,
         "ResultPath": Value::Null,
         "Next": next,
-        "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }],
+        "Retry": retry(),
+        "Catch": catch(),
     })
 }
+
+/// A Task that invokes the probe and keeps the fields `select` picks at `result`.
+fn probe_task(payload: Value, select: Value, result: &str, next: &str) -> Value {
+    json!({
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": { "FunctionName": "${Probe}", "Payload": payload },
+        "ResultSelector": select,
+        "ResultPath": result,
+        "Next": next,
+        "Retry": retry(),
+        "Catch": catch(),
+    })
+}
+
+/// A Choice that goes to `then` when the boolean at `path` is present and true.
+fn when_true(path: &str, then: &str, otherwise: &str) -> Value {
+    json!({
+        "Type": "Choice",
+        "Choices": [{ "And": [{ "Variable": path, "IsPresent": true }, { "Variable": path, "BooleanEquals": true }], "Next": then }],
+        "Default": otherwise,
+    })
+}
+
+fn publish(subject: &str, message: Value, next: &str) -> Value {
+    let mut params = json!({ "TopicArn": "${TopicArn}", "Subject": subject });
+    if let Some(o) = params.as_object_mut() {
+        match message {
+            Value::String(m) if m.starts_with("States.") => {
+                o.insert("Message.$".into(), json!(m));
+            }
+            m => {
+                o.insert("Message".into(), m);
+            }
+        }
+    }
+    task("arn:aws:states:::sns:publish", params, next)
+}
+
+/// Seconds the approval waits, and the execution's timeout beyond it.
+const APPROVAL_WAIT: u32 = 86_400;
+const RUN_TIME: u32 = 7_200;
+/// Seconds between attempts to validate through the public name.
+const VALIDATION_INTERVAL: u32 = 30;
 
 /// The state machine; `in_secondary` says which region this stack is in.
 pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool) {
@@ -28,36 +100,35 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         return;
     };
     let topic_id = format!("{}Topic", logical(&topic.id));
-    // Health is checked by Tandem's own probe over HTTPS: the primary's endpoint before an
-    // automatic failover (a false alarm aborts), this region's after it (validation).
-    let probe = t.api.as_ref().map(|api| {
+    let topic_arn = if tpl.resources.contains_key(&topic_id) {
+        r(&topic_id)
+    } else {
+        c.arn("sns", &c.names.of(&topic.id))
+    };
+    // Health is checked by Tandem's own probe over HTTPS: the primary's endpoint before the
+    // failover, the public name after it (validation, as a client sees it).
+    let api = t.api.as_ref().filter(|_| has_api(t));
+    let probe = api.map(|api| {
         let primary = if in_secondary {
-            tpl.param_with(
-                "PrimaryHealthUrl",
-                json!({ "Type": "String", "Description": "ApiHealthUrl output of the primary stack", "AllowedPattern": "^https://.+$" }),
-            )
+            probe::primary_health_url(tpl, c)
         } else {
-            sub(&format!("https://${{Api}}.execute-api.${{AWS::Region}}.amazonaws.com/{}{}", api.stage, api.health_path))
+            sub(&format!(
+                "https://${{Api}}.execute-api.${{AWS::Region}}.amazonaws.com/{}{}",
+                api.stage, api.health_path
+            ))
         };
-        probe_function(tpl, c);
-        let own = sub(&format!("https://${{Api}}.execute-api.${{AWS::Region}}.amazonaws.com/{}{}", api.stage, api.health_path));
-        (primary, own)
+        // Under backup & restore the secondary's probe stands in secondary-base.
+        if !in_secondary || secondary_app_standing(t) {
+            probe::probe_function(tpl, c, &probe::PrimaryUrl::Value(primary.clone()));
+        }
+        (primary, dns::public_health_url(t, api))
     });
     let db = t.database.as_ref().filter(|d| d.global);
-    // The health check id crosses regions as a Parameter (it lives in the primary stack).
-    let health_check = if in_secondary {
-        Some(tpl.param_with(
-            "PrimaryHealthCheckId",
-            json!({ "Type": "String", "Description": "HealthCheckId output of the primary stack" }),
-        ))
-    } else {
-        tpl.resources
-            .keys()
-            .find(|k| k.starts_with("HealthCheck"))
-            .map(|k| r(k))
-    };
+    // A headless secondary (pilot light) gets a writer instance before promotion.
+    let headless = db.is_some_and(|d| d.secondary_instances == 0);
+    let instance_id = format!("{}-failover-1", c.names.cluster(&t.secondary.region));
     let mut subs = Map::new();
-    subs.insert("TopicArn".into(), r(&topic_id));
+    subs.insert("TopicArn".into(), topic_arn.clone());
     subs.insert("GlobalCluster".into(), json!(c.names.global_cluster()));
     if db.is_some() {
         subs.insert(
@@ -65,16 +136,19 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
             ga("DatabaseCluster", "DBClusterArn"),
         );
     }
-    if let Some((primary_url, own_url)) = &probe {
-        subs.insert("Probe".into(), ga("ProbeFunction", "Arn"));
+    if let Some((primary_url, public_url)) = &probe {
+        subs.insert("Probe".into(), probe::probe_arn(tpl, c));
         subs.insert("PrimaryHealthUrl".into(), primary_url.clone());
-        subs.insert("OwnHealthUrl".into(), own_url.clone());
+        subs.insert("PublicHealthUrl".into(), json!(public_url));
     }
-    if let Some(h) = &health_check {
-        subs.insert("HealthCheckId".into(), h.clone());
+    // The switch alarm is in the secondary region; only a state machine there can publish to it.
+    let can_switch = in_secondary && probe.is_some();
+    if !in_secondary {
+        tpl.notes.push("The DNS switch is a metric in the secondary region: this region's state machine cannot publish it; run the secondary's.".into());
     }
+    let automatic = t.failover.decision == Decision::Automatic;
 
-    let steps: Vec<Step> = t
+    let mut steps: Vec<Step> = t
         .failover
         .steps
         .iter()
@@ -82,19 +156,27 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         .filter(|s| match s {
             Step::PromoteDatabase | Step::WaitForPromotion => db.is_some(),
             Step::Validate | Step::CheckHealth => probe.is_some(),
-            Step::SwitchDns => health_check.is_some(),
+            Step::SwitchDns => can_switch,
             Step::Approval => matches!(t.failover.decision, Decision::Manual { .. }),
-            Step::Notify => true,
+            Step::Notify => false,
         })
         .collect();
+    // Every successful run ends by notifying.
+    steps.push(Step::Notify);
     let name = |s: Step| -> &'static str {
         match s {
             Step::CheckHealth => "CheckPrimary",
             Step::Approval => "AwaitApproval",
-            Step::PromoteDatabase => "PromoteDatabase",
+            Step::PromoteDatabase => {
+                if headless {
+                    "AddWriterInstance"
+                } else {
+                    "PromoteDatabase"
+                }
+            }
             Step::WaitForPromotion => "WaitForPromotion",
             Step::SwitchDns => "SwitchDns",
-            Step::Validate => "ValidateSecondary",
+            Step::Validate => "StartValidation",
             Step::Notify => "NotifySuccess",
         }
     };
@@ -103,30 +185,48 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         let next = steps.get(i + 1).map_or("Done", |s| name(*s));
         let state = match step {
             Step::CheckHealth => {
-                // An automatic failover whose primary answers after all was a false alarm.
-                let automatic = t.failover.decision == Decision::Automatic;
                 if automatic {
-                    states.insert("PrimaryAnswers".into(), json!({
-                        "Type": "Choice",
-                        "Choices": [{ "Variable": "$.primary.healthy", "BooleanEquals": true, "Next": "NotifyFalseAlarm" }],
-                        "Default": next,
-                    }));
-                    states.insert("NotifyFalseAlarm".into(), json!({
-                        "Type": "Task",
-                        "Resource": "arn:aws:states:::sns:publish",
-                        "Parameters": { "TopicArn": "${TopicArn}", "Subject": format!("{}: failover not needed", t.name), "Message": format!("The primary health endpoint in {} answers; no failover was made.", t.primary.region) },
-                        "Next": "Done",
-                    }));
+                    // A false alarm: the primary answers after all.
+                    states.insert(
+                        "PrimaryAnswers".into(),
+                        when_true("$.primary.healthy", "NotifyFalseAlarm", "SecondOpinion"),
+                    );
+                    states.insert(
+                        "NotifyFalseAlarm".into(),
+                        publish(
+                            &format!("{}: failover not needed", t.name),
+                            json!(format!(
+                                "The primary health endpoint in {} answers; no failover was made.",
+                                t.primary.region
+                            )),
+                            "Done",
+                        ),
+                    );
+                    // The second opinion: Route 53's global health checkers have also seen the
+                    // primary fail, so the public name already answers with this region. A
+                    // partition between the regions never promotes the secondary.
+                    states.insert("SecondOpinion".into(), probe_task(
+                        json!({ "resolve": t.dns.record_name, "expectRegion": t.secondary.region }),
+                        json!({ "agrees.$": "$.Payload.agrees" }),
+                        "$.opinion",
+                        "OpinionAgrees",
+                    ));
+                    states.insert(
+                        "OpinionAgrees".into(),
+                        when_true("$.opinion.agrees", next, "NotifyAborted"),
+                    );
+                    states.insert("NotifyAborted".into(), publish(
+                        &format!("{}: failover aborted", t.name),
+                        json!(format!("The probe in {} cannot reach the primary, but Route 53 still answers {} with {}: no lossy failover was made. Check the network between the regions.", t.secondary.region, t.dns.record_name, t.primary.region)),
+                        "Done",
+                    ));
                 }
-                json!({
-                    "Type": "Task",
-                    "Resource": "arn:aws:states:::lambda:invoke",
-                    "Parameters": { "FunctionName": "${Probe}", "Payload": { "url": "${PrimaryHealthUrl}" } },
-                    "ResultSelector": { "healthy.$": "$.Payload.healthy", "status.$": "$.Payload.status" },
-                    "ResultPath": "$.primary",
-                    "Next": if automatic { "PrimaryAnswers" } else { next },
-                    "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }],
-                })
+                probe_task(
+                    json!({ "url": "${PrimaryHealthUrl}" }),
+                    json!({ "healthy.$": "$.Payload.healthy", "status.$": "$.Payload.status" }),
+                    "$.primary",
+                    if automatic { "PrimaryAnswers" } else { next },
+                )
             }
             Step::Approval => json!({
                 "Type": "Task",
@@ -134,12 +234,14 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                 "Parameters": {
                     "TopicArn": "${TopicArn}",
                     "Subject": format!("Approve failover of {} to {}", t.name, t.secondary.region),
-                    "Message.$": "States.Format('Approve the failover to {}: aws stepfunctions send-task-success --region {} --task-output true --task-token {}', '__REGION__', '__REGION__', $$.Task.Token)",
+                    "Message.$": "States.Format('Approve the failover to {}: aws stepfunctions send-task-success --region {} --task-output true --task-token {} -- or reject it: aws stepfunctions send-task-failure --region {} --error FailoverRejected --task-token {}', '__REGION__', '__REGION__', $$.Task.Token, '__REGION__', $$.Task.Token)",
                 },
-                "TimeoutSeconds": 86_400,
+                "TimeoutSeconds": APPROVAL_WAIT,
                 "ResultPath": Value::Null,
                 "Next": next,
-                "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }],
+                // A rejection is final: never retried, it notifies and stops.
+                "Retry": approval_retry(),
+                "Catch": catch(),
             }),
             Step::PromoteDatabase => {
                 let (action, params) = match t.failover.database_action {
@@ -152,26 +254,41 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                         json!({ "GlobalClusterIdentifier": "${GlobalCluster}", "TargetDbClusterIdentifier": "${TargetCluster}" }),
                     ),
                 };
-                task(
+                let promote = task(
                     &format!("arn:aws:states:::aws-sdk:rds:{action}"),
                     params,
                     next,
-                )
+                );
+                if headless {
+                    states.insert("PromoteDatabase".into(), promote);
+                    add_writer(
+                        &mut states,
+                        &instance_id,
+                        &c.names.cluster(&t.secondary.region),
+                        "PromoteDatabase",
+                    )
+                } else {
+                    promote
+                }
             }
             Step::WaitForPromotion => match t.failover.promotion_wait {
                 PromotionWait::Poll { interval_seconds } => {
-                    states.insert("DescribePromotion".into(), json!({
-                        "Type": "Task",
-                        "Resource": "arn:aws:states:::aws-sdk:rds:describeGlobalClusters",
-                        "Parameters": { "GlobalClusterIdentifier": "${GlobalCluster}" },
-                        "ResultSelector": { "writers.$": "$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DBClusterArn" },
-                        "ResultPath": "$.promotion",
-                        "Next": "PromotionDone",
-                        "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }],
-                    }));
+                    let mut describe = task(
+                        "arn:aws:states:::aws-sdk:rds:describeGlobalClusters",
+                        json!({ "GlobalClusterIdentifier": "${GlobalCluster}" }),
+                        "PromotionDone",
+                    );
+                    if let Some(o) = describe.as_object_mut() {
+                        o.insert("ResultSelector".into(), json!({ "writers.$": "$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DbClusterArn" }));
+                        o.insert("ResultPath".into(), json!("$.promotion"));
+                    }
+                    states.insert("DescribePromotion".into(), describe);
                     states.insert("PromotionDone".into(), json!({
                         "Type": "Choice",
-                        "Choices": [{ "Variable": "$.promotion.writers[0]", "StringEquals": "${TargetCluster}", "Next": next }],
+                        "Choices": [{ "And": [
+                            { "Variable": "$.promotion.writers[0]", "IsPresent": true },
+                            { "Variable": "$.promotion.writers[0]", "StringEquals": "${TargetCluster}" },
+                        ], "Next": next }],
                         "Default": "WaitForPromotion",
                     }));
                     json!({ "Type": "Wait", "Seconds": interval_seconds.max(1), "Next": "DescribePromotion" })
@@ -180,36 +297,59 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                     json!({ "Type": "Wait", "Seconds": seconds.max(1), "Next": next })
                 }
             },
+            // Data plane only: the switch alarm fires and Route 53's checkers follow it.
             Step::SwitchDns => task(
-                "arn:aws:states:::aws-sdk:route53:updateHealthCheck",
-                json!({ "HealthCheckId": "${HealthCheckId}", "Inverted": true }),
+                "arn:aws:states:::aws-sdk:cloudwatch:putMetricData",
+                json!({ "Namespace": "Tandem", "MetricData": [{ "MetricName": dns::SWITCH_METRIC, "Dimensions": [{ "Name": "Topology", "Value": c.names.base() }], "Value": 1 }] }),
                 next,
             ),
             Step::Validate => {
+                // Through the public name, as a client sees it, retried long enough for the
+                // switch alarm, Route 53's checkers and the record's TTL.
+                let attempts = (t.dns.ttl_seconds
+                    + 60
+                    + t.dns.health_check.interval_seconds * t.dns.health_check.failure_threshold
+                    + 120)
+                    .div_ceil(VALIDATION_INTERVAL)
+                    .max(4);
+                states.insert(
+                    "ValidateSecondary".into(),
+                    probe_task(
+                        json!({ "url": "${PublicHealthUrl}" }),
+                        json!({ "healthy.$": "$.Payload.healthy", "status.$": "$.Payload.status" }),
+                        "$.secondary",
+                        "SecondaryAnswers",
+                    ),
+                );
                 states.insert("SecondaryAnswers".into(), json!({
                     "Type": "Choice",
-                    "Choices": [{ "Variable": "$.secondary.healthy", "BooleanEquals": true, "Next": next }],
-                    "Default": "ValidationFailed",
+                    "Choices": [
+                        { "And": [{ "Variable": "$.secondary.healthy", "IsPresent": true }, { "Variable": "$.secondary.healthy", "BooleanEquals": true }], "Next": next },
+                        { "And": [{ "Variable": "$.validation.waits", "IsPresent": true }, { "Variable": "$.validation.waits", "NumericGreaterThanEquals": attempts }], "Next": "ValidationFailed" },
+                    ],
+                    "Default": "WaitToValidate",
                 }));
+                states.insert("WaitToValidate".into(), json!({ "Type": "Wait", "Seconds": VALIDATION_INTERVAL, "Next": "CountValidation" }));
+                states.insert(
+                    "CountValidation".into(),
+                    json!({
+                        "Type": "Pass",
+                        "Parameters": { "waits.$": "States.MathAdd($.validation.waits, 1)" },
+                        "ResultPath": "$.validation",
+                        "Next": "ValidateSecondary",
+                    }),
+                );
                 states.insert("ValidationFailed".into(), json!({
                     "Type": "Pass",
-                    "Parameters": { "Error": "ValidationFailed", "Cause.$": "States.Format('the health endpoint in __REGION__ answered with status {}', $.secondary.status)" },
+                    "Parameters": { "Error": "ValidationFailed", "Cause": format!("{} did not answer healthy through the public name", t.dns.record_name) },
                     "ResultPath": "$.error",
                     "Next": "NotifyFailure",
                 }));
-                json!({
-                    "Type": "Task",
-                    "Resource": "arn:aws:states:::lambda:invoke",
-                    "Parameters": { "FunctionName": "${Probe}", "Payload": { "url": "${OwnHealthUrl}" } },
-                    "ResultSelector": { "healthy.$": "$.Payload.healthy", "status.$": "$.Payload.status" },
-                    "ResultPath": "$.secondary",
-                    "Next": "SecondaryAnswers",
-                    "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }],
-                })
+                json!({ "Type": "Pass", "Result": { "waits": 0 }, "ResultPath": "$.validation", "Next": "ValidateSecondary" })
             }
-            Step::Notify => task(
-                "arn:aws:states:::sns:publish",
-                json!({ "TopicArn": "${TopicArn}", "Subject": format!("{} failed over to {}", t.name, t.secondary.region), "Message.$": "States.Format('Failover {} completed', $$.Execution.Id)" }),
+            Step::Notify => publish(
+                &format!("{} failed over to {}", t.name, t.secondary.region),
+                json!("States.Format('Failover {} completed', $$.Execution.Id)"),
                 next,
             ),
         };
@@ -219,16 +359,22 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         "Type": "Task",
         "Resource": "arn:aws:states:::sns:publish",
         "Parameters": { "TopicArn": "${TopicArn}", "Subject": format!("{} failover FAILED", t.name), "Message.$": "States.JsonToString($.error)" },
+        "Retry": retry(),
         "Next": "Failed",
     }));
     states.insert("Failed".into(), json!({ "Type": "Fail", "Error": "FailoverFailed", "Cause": "see the alert topic and the execution history" }));
     states.insert("Done".into(), json!({ "Type": "Succeed" }));
     let start = steps.first().map_or("Done", |s| name(*s));
+    let timeout = if steps.contains(&Step::Approval) {
+        APPROVAL_WAIT + RUN_TIME
+    } else {
+        RUN_TIME
+    };
     // The approval message names the region in its command.
     let definition = serde_json::to_string(&json!({
         "Comment": format!("Tandem failover of {} from {} to {}", t.name, t.primary.region, t.secondary.region),
         "StartAt": start,
-        "TimeoutSeconds": 7200,
+        "TimeoutSeconds": timeout,
         "States": states,
     }))
     .unwrap_or_default()
@@ -236,11 +382,14 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
     let definition: Value = serde_json::from_str(&definition).unwrap_or(Value::Null);
 
     let mut statements = vec![
-        json!({ "Effect": "Allow", "Action": "sns:Publish", "Resource": r(&topic_id) }),
+        json!({ "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn }),
         json!({ "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": c.key }),
     ];
     if probe.is_some() {
-        statements.push(json!({ "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": ga("ProbeFunction", "Arn") }));
+        statements.push(json!({ "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": probe::probe_arn(tpl, c) }));
+    }
+    if can_switch {
+        statements.push(json!({ "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*", "Condition": { "StringEquals": { "cloudwatch:namespace": "Tandem" } } }));
     }
     if db.is_some() {
         let global = sub(&format!(
@@ -256,10 +405,13 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
             statements.push(json!({ "Effect": "Allow", "Action": ["rds:*"], "Resource": "*" }));
         } else {
             statements.push(json!({ "Effect": "Allow", "Action": [action, "rds:DescribeGlobalClusters"], "Resource": [global, ga("DatabaseCluster", "DBClusterArn")] }));
+            if headless {
+                statements.push(json!({ "Effect": "Allow", "Action": ["rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:AddTagsToResource"], "Resource": [
+                    ga("DatabaseCluster", "DBClusterArn"),
+                    c.arn("rds", &format!("db:{instance_id}")),
+                ] }));
+            }
         }
-    }
-    if let Some(h) = &health_check {
-        statements.push(json!({ "Effect": "Allow", "Action": "route53:UpdateHealthCheck", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:route53:::healthcheck/${Id}", { "Id": h }] } }));
     }
     // Log delivery and X-Ray accept only `*` (AWS documents no narrower resource for them).
     statements.push(json!({
@@ -310,143 +462,57 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         }),
     );
     tpl.output("FailoverStateMachineArn", machine, "the failover runbook");
-    if in_secondary && t.failover.decision == Decision::Automatic {
-        trigger(tpl, c);
+    if in_secondary {
+        probe::trigger(tpl, c);
     }
 }
 
-/// Automatic failover: a probe in the secondary region checks the primary's health endpoint
-/// every minute; its alarm starts the state machine. Route 53's own metrics live in us-east-1,
-/// which may be the region that failed, so the trigger does not depend on them.
-fn trigger(tpl: &mut Template, c: &Ctx<'_>) {
-    let t = c.t;
-    if !tpl.resources.contains_key("ProbeFunction") {
-        tpl.notes.push("Automatic failover needs the API's health endpoint to probe; no trigger was generated.".into());
-        return;
-    }
-    tpl.add(
-        "ProbeSchedule",
-        "AWS::Events::Rule",
-        json!({
-            "Description": "probe the primary every minute",
-            "ScheduleExpression": "rate(1 minute)",
-            "State": "ENABLED",
-            "Targets": [{ "Id": "probe", "Arn": ga("ProbeFunction", "Arn"), "Input": "{\"metric\": true}" }],
-        }),
+/// Pilot light: a writer instance for the headless secondary cluster, then wait until it is
+/// available. A rerun finds the instance already there and waits for it.
+fn add_writer(states: &mut Map<String, Value>, instance: &str, cluster: &str, next: &str) -> Value {
+    states.insert(
+        "WaitForWriter".into(),
+        json!({ "Type": "Wait", "Seconds": 30, "Next": "DescribeWriter" }),
     );
-    tpl.add("ProbePermission", "AWS::Lambda::Permission", json!({
-        "Action": "lambda:InvokeFunction", "FunctionName": r("ProbeFunction"), "Principal": "events.amazonaws.com", "SourceArn": ga("ProbeSchedule", "Arn"),
-    }));
-    let threshold = t.dns.health_check.failure_threshold.clamp(1, 10);
-    tpl.add("PrimaryDownAlarm", "AWS::CloudWatch::Alarm", json!({
-        "AlarmName": c.names.of("primary-down"),
-        "AlarmDescription": format!("{} has failed its health probe {threshold} minutes in a row", t.primary.region),
-        "Namespace": "Tandem",
-        "MetricName": "PrimaryHealthy",
-        "Dimensions": [{ "Name": "Topology", "Value": c.names.base() }],
-        "Statistic": "Minimum",
-        "Period": 60,
-        "EvaluationPeriods": threshold,
-        "Threshold": 1,
-        "ComparisonOperator": "LessThanThreshold",
-        "TreatMissingData": "breaching",
-    }));
-    tpl.add("FailoverTriggerRole", "AWS::IAM::Role", json!({
-        "AssumeRolePolicyDocument": assume("events.amazonaws.com"),
-        "Policies": [{ "PolicyName": "start", "PolicyDocument": { "Version": "2012-10-17", "Statement": [
-            { "Effect": "Allow", "Action": "states:StartExecution", "Resource": r("FailoverStateMachine") },
-        ]}}],
-    }));
-    tpl.add("FailoverTrigger", "AWS::Events::Rule", json!({
-        "Description": "start the failover when the primary-down alarm fires",
-        "EventPattern": {
-            "source": ["aws.cloudwatch"],
-            "detail-type": ["CloudWatch Alarm State Change"],
-            "resources": [ga("PrimaryDownAlarm", "Arn")],
-            "detail": { "state": { "value": ["ALARM"] } },
-        },
-        "State": "ENABLED",
-        "Targets": [{ "Id": "failover", "Arn": r("FailoverStateMachine"), "RoleArn": ga("FailoverTriggerRole", "Arn") }],
-    }));
-}
-
-/// Tandem's health probe: an HTTPS GET of a health endpoint. The state machine invokes it with
-/// `{"url": ...}`; the automatic trigger invokes it every minute with `{"metric": true}`, and
-/// it records the primary's health as the `Tandem/PrimaryHealthy` metric.
-fn probe_function(tpl: &mut Template, c: &Ctx<'_>) {
-    let t = c.t;
-    if tpl.resources.contains_key("ProbeFunction") {
-        return;
-    }
-    if !tpl.resources.contains_key("FunctionDeadLetterQueue") {
-        tpl.add(
-            "FunctionDeadLetterQueue",
-            "AWS::SQS::Queue",
-            json!({ "QueueName": c.names.of("functions-dlq"), "KmsMasterKeyId": c.key, "MessageRetentionPeriod": 1_209_600 }),
+    let mut describe = task(
+        "arn:aws:states:::aws-sdk:rds:describeDBInstances",
+        json!({ "DbInstanceIdentifier": instance }),
+        "WriterAvailable",
+    );
+    if let Some(o) = describe.as_object_mut() {
+        o.insert(
+            "ResultSelector".into(),
+            json!({ "status.$": "$.DbInstances[0].DbInstanceStatus" }),
         );
+        o.insert("ResultPath".into(), json!("$.writer"));
     }
-    tpl.add("ProbeLogGroup", "AWS::Logs::LogGroup", json!({ "LogGroupName": format!("/aws/lambda/{}", c.names.of("health-probe")), "RetentionInDays": 365, "KmsKeyId": c.key }));
-    tpl.add(
-        "ProbeRole",
-        "AWS::IAM::Role",
+    states.insert("DescribeWriter".into(), describe);
+    states.insert(
+        "WriterAvailable".into(),
         json!({
-            "AssumeRolePolicyDocument": assume("lambda.amazonaws.com"),
-            "ManagedPolicyArns": [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"), sub("arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess")],
-            "Policies": [{ "PolicyName": "probe", "PolicyDocument": { "Version": "2012-10-17", "Statement": [
-                { "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*", "Condition": { "StringEquals": { "cloudwatch:namespace": "Tandem" } } },
-                { "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": c.key },
-                { "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": ga("FunctionDeadLetterQueue", "Arn") },
-            ]}}],
+            "Type": "Choice",
+            "Choices": [{ "And": [
+                { "Variable": "$.writer.status", "IsPresent": true },
+                { "Variable": "$.writer.status", "StringEquals": "available" },
+            ], "Next": next }],
+            "Default": "WaitForWriter",
         }),
     );
-    tpl.notes.push("The probe's cloudwatch:PutMetricData uses `Resource: *` with a namespace condition: the action accepts no resource.".into());
-    let code = r#"// Tandem's health probe: GET a health endpoint over HTTPS.
-const https = require("https");
-const { CloudWatchClient, PutMetricDataCommand } = require("@aws-sdk/client-cloudwatch");
-const cw = new CloudWatchClient({});
-const get = (url) => new Promise((resolve) => {
-  const req = https.get(url, { timeout: 5000 }, (res) => { res.resume(); resolve(res.statusCode); });
-  req.on("timeout", () => { req.destroy(); resolve(0); });
-  req.on("error", () => resolve(0));
-});
-exports.handler = async (event) => {
-  const url = (event && event.url) || process.env.PRIMARY_HEALTH_URL;
-  const status = url ? await get(url) : 0;
-  const healthy = status === 200;
-  if (event && event.metric) {
-    await cw.send(new PutMetricDataCommand({ Namespace: "Tandem", MetricData: [{ MetricName: "PrimaryHealthy", Dimensions: [{ Name: "Topology", Value: process.env.TOPOLOGY }], Value: healthy ? 1 : 0 }] }));
-  }
-  return { healthy, status };
-};
-"#;
-    let mut env = serde_json::Map::new();
-    env.insert("TOPOLOGY".into(), json!(c.names.base()));
-    if tpl.parameters.contains_key("PrimaryHealthUrl") {
-        env.insert("PRIMARY_HEALTH_URL".into(), r("PrimaryHealthUrl"));
-    }
-    tpl.add(
-        "ProbeFunction",
-        "AWS::Lambda::Function",
-        json!({
-            "FunctionName": c.names.of("health-probe"),
-            "Description": format!("Tandem health probe ({} and {})", t.primary.region, t.secondary.region),
-            "Runtime": crate::catalog::LAMBDA_RUNTIME_DEFAULT,
-            "Handler": "index.handler",
-            "Code": { "ZipFile": code },
-            "MemorySize": 128,
-            "Timeout": 15,
-            "Role": ga("ProbeRole", "Arn"),
-            "Environment": { "Variables": env },
-            "KmsKeyArn": c.key,
-            "TracingConfig": { "Mode": "Active" },
-            "ReservedConcurrentExecutions": 2,
-            "DeadLetterConfig": { "TargetArn": ga("FunctionDeadLetterQueue", "Arn") },
-            "LoggingConfig": { "LogGroup": r("ProbeLogGroup") },
-        }),
-    );
-    tpl.skip_check(
-        "ProbeFunction",
-        "CKV_AWS_117",
-        "the probe calls public health endpoints; it needs no VPC",
-    );
+    json!({
+        "Type": "Task",
+        "Resource": "arn:aws:states:::aws-sdk:rds:createDBInstance",
+        "Parameters": {
+            "DbInstanceIdentifier": instance,
+            "DbClusterIdentifier": cluster,
+            "Engine": "aurora-postgresql",
+            "DbInstanceClass": "db.serverless",
+        },
+        "ResultPath": Value::Null,
+        "Next": "WaitForWriter",
+        "Retry": retry(),
+        "Catch": [
+            { "ErrorEquals": ["Rds.DbInstanceAlreadyExistsException"], "ResultPath": Value::Null, "Next": "WaitForWriter" },
+            { "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" },
+        ],
+    })
 }

@@ -13,12 +13,18 @@
 //! No stack imports from another: values cross as Parameters the deploy plan fills from earlier
 //! stacks' Outputs, or as deterministic names and ARNs. Output is deterministic.
 
+mod alerting;
 mod app;
+mod compute;
+mod database;
+mod dns;
 mod failover;
 mod network;
 mod plan;
+mod probe;
 pub mod quote;
 mod runbook;
+mod storage;
 pub(crate) mod template;
 
 pub use plan::{DeployPlan, ParameterSource, PlanParameter, Stage};
@@ -125,6 +131,11 @@ impl Names {
 
     pub fn bus(&self) -> String {
         self.of("events")
+    }
+
+    /// The SSM parameter (in the secondary region) holding the primary's health URL.
+    pub fn primary_health_url_parameter(&self) -> String {
+        format!("/{}/primary-health-url", self.base)
     }
 
     pub fn vault(&self) -> String {

@@ -1,0 +1,502 @@
+//! The failover mechanism every preset synthesizes (see README "How failover works"): a switch
+//! alarm in the secondary region that the PRIMARY record follows, paging from the secondary, a
+//! second opinion before an automatic lossy failover, and a state machine that retries, guards
+//! its paths and notifies on every end path.
+#![cfg(not(target_arch = "wasm32"))]
+// Helpers of these tests are test code too.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use serde_json::Value;
+use tandem_engine::model::{Decision, Topology};
+use tandem_engine::presets::PRESETS;
+use tandem_engine::synth::{synthesize, Synthesis};
+
+fn stack<'a>(s: &'a Synthesis, id: &str) -> &'a Value {
+    &s.stacks.iter().find(|x| x.id == id).unwrap().template
+}
+
+fn by_type<'a>(t: &'a Value, kind: &str) -> Vec<(&'a String, &'a Value)> {
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == kind)
+        .collect()
+}
+
+fn base(t: &Topology) -> String {
+    format!("{}-{}", t.naming.prefix, t.environment)
+}
+
+fn machine(s: &Synthesis) -> Value {
+    stack(s, "secondary-app")["Resources"]["FailoverStateMachine"]["Properties"]["Definition"]
+        .clone()
+}
+
+#[test]
+fn nothing_in_the_failover_path_calls_route53() {
+    for p in PRESETS {
+        let s = synthesize(&p.topology());
+        for st in &s.stacks {
+            let text = st.template.to_string();
+            assert!(!text.contains("route53:updateHealthCheck"), "{}", p.id);
+            assert!(!text.contains("route53:UpdateHealthCheck"), "{}", p.id);
+        }
+        assert!(
+            machine(&s).to_string().contains("putMetricData"),
+            "{}",
+            p.id
+        );
+    }
+}
+
+#[test]
+fn the_primary_record_follows_the_switch_alarm_in_the_secondary() {
+    for p in PRESETS {
+        let t = p.topology();
+        let s = synthesize(&t);
+        // The alarm stands in the secondary region before the primary stack reads it.
+        let alarm = &stack(&s, "secondary-base")["Resources"]["FailoverSwitchAlarm"]["Properties"];
+        assert_eq!(alarm["AlarmName"], format!("{}-failover-switch", base(&t)));
+        assert_eq!(alarm["Namespace"], "Tandem");
+        assert_eq!(alarm["MetricName"], "FailoverSwitch");
+        assert_eq!(alarm["Statistic"], "Maximum");
+        assert_eq!(alarm["Period"], 60);
+        assert_eq!(alarm["EvaluationPeriods"], 1);
+        assert_eq!(alarm["Threshold"], 1);
+        assert_eq!(alarm["ComparisonOperator"], "GreaterThanOrEqualToThreshold");
+        assert_eq!(alarm["TreatMissingData"], "ignore");
+
+        let primary = stack(&s, "primary");
+        let switch = &primary["Resources"]["SwitchHealthCheck"]["Properties"]["HealthCheckConfig"];
+        assert_eq!(switch["Type"], "CLOUDWATCH_METRIC");
+        assert_eq!(
+            switch["AlarmIdentifier"]["Region"],
+            t.secondary.region.as_str()
+        );
+        assert_eq!(switch["AlarmIdentifier"]["Name"], alarm["AlarmName"]);
+        assert_eq!(switch["InsufficientDataHealthStatus"], "Healthy");
+        let records = by_type(primary, "AWS::Route53::RecordSet");
+        let (_, record) = records
+            .iter()
+            .find(|(_, r)| r["Properties"]["Failover"] == "PRIMARY")
+            .unwrap();
+        let check_id = record["Properties"]["HealthCheckId"]["Ref"]
+            .as_str()
+            .unwrap();
+        match t.failover.decision {
+            Decision::Manual { .. } => assert_eq!(check_id, "SwitchHealthCheck", "{}", p.id),
+            Decision::Automatic => {
+                let calc = &primary["Resources"][check_id]["Properties"]["HealthCheckConfig"];
+                assert_eq!(calc["Type"], "CALCULATED", "{}", p.id);
+                assert_eq!(calc["HealthThreshold"], 2);
+                let children: Vec<&str> = calc["ChildHealthChecks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["Ref"].as_str().unwrap())
+                    .collect();
+                assert_eq!(children.len(), 2);
+                assert!(children.contains(&"SwitchHealthCheck"));
+                let endpoint = children
+                    .iter()
+                    .find(|c| **c != "SwitchHealthCheck")
+                    .unwrap();
+                assert_eq!(
+                    primary["Resources"][*endpoint]["Properties"]["HealthCheckConfig"]["Type"],
+                    "HTTPS"
+                );
+            }
+        }
+        // The SECONDARY record has its own endpoint check where the API stands with it;
+        // under backup & restore it stands in secondary-base, before the API exists.
+        let standing = s.plan.stages.iter().all(|st| st.when == "always");
+        let holder = stack(
+            &s,
+            if standing {
+                "secondary-app"
+            } else {
+                "secondary-base"
+            },
+        );
+        let records = by_type(holder, "AWS::Route53::RecordSet");
+        let (_, record) = records
+            .iter()
+            .find(|(_, r)| r["Properties"]["Failover"] == "SECONDARY")
+            .unwrap_or_else(|| panic!("{}: no SECONDARY record", p.id));
+        if standing {
+            let id = record["Properties"]["HealthCheckId"]["Ref"]
+                .as_str()
+                .unwrap();
+            assert_eq!(
+                holder["Resources"][id]["Properties"]["HealthCheckConfig"]["Type"],
+                "HTTPS"
+            );
+        }
+    }
+}
+
+#[test]
+fn nothing_deployed_at_failover_changes_route53_or_acm() {
+    for p in PRESETS {
+        let s = synthesize(&p.topology());
+        for stage in s.plan.stages.iter().filter(|st| st.when == "failover") {
+            let tpl = stack(&s, &stage.stack);
+            for kind in [
+                "AWS::Route53::RecordSet",
+                "AWS::Route53::HealthCheck",
+                "AWS::CertificateManager::Certificate",
+            ] {
+                assert!(
+                    by_type(tpl, kind).is_empty(),
+                    "{}: {} has {kind}",
+                    p.id,
+                    stage.stack
+                );
+            }
+            // It reads nothing from another region.
+            for param in &stage.parameters {
+                if let tandem_engine::synth::ParameterSource::Output { stack: from, .. } =
+                    &param.source
+                {
+                    let from = s.plan.stages.iter().find(|x| &x.stack == from).unwrap();
+                    assert_eq!(from.region, stage.region, "{}: {}", p.id, param.name);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn someone_is_paged_from_the_secondary_in_every_preset() {
+    for p in PRESETS {
+        let t = p.topology();
+        let s = synthesize(&t);
+        // A standing stack in the secondary region holds the probe schedule and the alarm.
+        let standing: Vec<&Value> = s
+            .plan
+            .stages
+            .iter()
+            .filter(|st| st.when == "always" && st.region == t.secondary.region)
+            .map(|st| stack(&s, &st.stack))
+            .collect();
+        let holder = standing
+            .iter()
+            .find(|tpl| tpl["Resources"].get("PrimaryDownAlarm").is_some())
+            .unwrap_or_else(|| panic!("{}: no standing primary-down alarm", p.id));
+        let alarm = &holder["Resources"]["PrimaryDownAlarm"]["Properties"];
+        assert_eq!(alarm["AlarmName"], format!("{}-primary-down", base(&t)));
+        assert_eq!(alarm["TreatMissingData"], "breaching");
+        let topic = alarm["AlarmActions"][0]["Ref"].as_str().unwrap();
+        assert_eq!(holder["Resources"][topic]["Type"], "AWS::SNS::Topic");
+        assert!(
+            by_type(holder, "AWS::SNS::Subscription")
+                .iter()
+                .any(|(_, sub)| sub["Properties"]["TopicArn"]["Ref"] == topic
+                    && sub["Properties"]["Protocol"] == "email"),
+            "{}: the topic pages someone",
+            p.id
+        );
+        assert_eq!(
+            holder["Resources"]["ProbeFunction"]["Metadata"]["Tandem"]["role"],
+            "probe"
+        );
+        let schedule = &holder["Resources"]["ProbeSchedule"]["Properties"];
+        assert_eq!(schedule["ScheduleExpression"], "rate(1 minute)");
+        assert_eq!(schedule["Targets"][0]["Input"], "{\"metric\": true}");
+        let automatic = t.failover.decision == Decision::Automatic;
+        assert_eq!(
+            holder["Resources"].get("FailoverTrigger").is_some(),
+            automatic,
+            "{}",
+            p.id
+        );
+    }
+}
+
+/// Every state the definition names, and the states each one can go to.
+fn edges(state: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["Next", "Default"] {
+        if let Some(n) = state[key].as_str() {
+            out.push(n.to_string());
+        }
+    }
+    for list in ["Choices", "Catch"] {
+        for c in state[list].as_array().into_iter().flatten() {
+            if let Some(n) = c["Next"].as_str() {
+                out.push(n.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_state_machine_is_robust() {
+    for p in PRESETS {
+        let s = synthesize(&p.topology());
+        let def = machine(&s);
+        let states = def["States"].as_object().unwrap();
+        for (name, state) in states {
+            for next in edges(state) {
+                assert!(states.contains_key(&next), "{}: {name} -> {next}", p.id);
+            }
+            match state["Type"].as_str().unwrap() {
+                "Task" => {
+                    let retriers = state["Retry"].as_array().unwrap();
+                    // A rejected approval is the one error never retried, and it comes first.
+                    let retry = if name == "AwaitApproval" {
+                        assert_eq!(retriers[0]["ErrorEquals"][0], "FailoverRejected");
+                        assert_eq!(retriers[0]["MaxAttempts"], 0);
+                        &retriers[1..]
+                    } else {
+                        &retriers[..]
+                    };
+                    let errors = retry[0]["ErrorEquals"].to_string();
+                    for e in [
+                        "States.TaskFailed",
+                        "ThrottlingException",
+                        "ServiceUnavailable",
+                    ] {
+                        assert!(errors.contains(e), "{}: {name} retries {e}", p.id);
+                    }
+                    assert!(retry[0]["BackoffRate"].as_f64().unwrap() > 1.0);
+                    if name != "NotifyFailure" {
+                        assert!(
+                            state["Catch"].to_string().contains("NotifyFailure"),
+                            "{}: {name} catches",
+                            p.id
+                        );
+                    }
+                }
+                "Choice" => {
+                    for rule in state["Choices"].as_array().unwrap() {
+                        let and = rule["And"].as_array().unwrap();
+                        let variable = &and[1]["Variable"];
+                        assert_eq!(and[0]["Variable"], *variable, "{}: {name}", p.id);
+                        assert_eq!(and[0]["IsPresent"], true, "{}: {name}", p.id);
+                    }
+                }
+                _ => {}
+            }
+            // Every end path notifies: whatever leads to an end state publishes first.
+            for next in edges(state) {
+                let end = states[&next]["Type"] == "Succeed" || states[&next]["Type"] == "Fail";
+                if end {
+                    assert!(
+                        state["Resource"]
+                            .as_str()
+                            .is_some_and(|r| r.starts_with("arn:aws:states:::sns:publish")),
+                        "{}: {name} ends without notifying",
+                        p.id
+                    );
+                }
+            }
+        }
+        let approval = states
+            .values()
+            .filter_map(|s| s["TimeoutSeconds"].as_u64())
+            .max()
+            .unwrap_or(0);
+        assert!(
+            def["TimeoutSeconds"].as_u64().unwrap() > approval,
+            "{}: the execution outlives the approval wait",
+            p.id
+        );
+    }
+}
+
+#[test]
+fn automatic_failover_asks_for_a_second_opinion_before_promoting() {
+    for p in PRESETS {
+        let t = p.topology();
+        if t.failover.decision != Decision::Automatic {
+            continue;
+        }
+        let def = machine(&synthesize(&t));
+        let states = &def["States"];
+        let opinion = &states["SecondOpinion"];
+        assert_eq!(opinion["Resource"], "arn:aws:states:::lambda:invoke");
+        assert_eq!(
+            opinion["Parameters"]["Payload"]["resolve"],
+            t.dns.record_name.as_str()
+        );
+        assert_eq!(
+            opinion["Parameters"]["Payload"]["expectRegion"],
+            t.secondary.region.as_str()
+        );
+        // Disagreement aborts and says so; agreement goes on to the promotion.
+        let agrees = &states["OpinionAgrees"];
+        assert_eq!(agrees["Default"], "NotifyAborted");
+        assert_eq!(agrees["Choices"][0]["Next"], "PromoteDatabase");
+    }
+}
+
+#[test]
+fn pilot_light_adds_a_writer_before_promoting() {
+    let t = tandem_engine::presets::pilot_light();
+    let s = synthesize(&t);
+    let def = machine(&s);
+    let states = &def["States"];
+    let add = &states["AddWriterInstance"];
+    assert_eq!(
+        add["Resource"],
+        "arn:aws:states:::aws-sdk:rds:createDBInstance"
+    );
+    assert_eq!(
+        add["Parameters"]["DbClusterIdentifier"],
+        format!("{}-db-{}", base(&t), t.secondary.region)
+    );
+    assert_eq!(
+        states["WriterAvailable"]["Choices"][0]["Next"],
+        "PromoteDatabase"
+    );
+    let role = stack(&s, "secondary-app")["Resources"]["FailoverRole"].to_string();
+    assert!(role.contains("rds:CreateDBInstance"));
+    // Warm standby has a reader already: no instance is added.
+    let ws = machine(&synthesize(&tandem_engine::presets::warm_standby()));
+    assert!(ws["States"].get("AddWriterInstance").is_none());
+}
+
+#[test]
+fn the_switch_moves_dns_only_after_the_database_writes() {
+    for p in PRESETS {
+        let t = p.topology();
+        let def = machine(&synthesize(&t));
+        let states = def["States"].as_object().unwrap();
+        // Walk the success path from the start: the promotion check precedes the switch.
+        let mut seen = Vec::new();
+        let mut at = def["StartAt"].as_str().unwrap().to_string();
+        while let Some(state) = states.get(&at) {
+            if seen.contains(&at) {
+                break;
+            }
+            seen.push(at.clone());
+            let next = match state["Type"].as_str().unwrap() {
+                // A primary that answers is a false alarm; going on is the default.
+                "Choice" if at == "PrimaryAnswers" => state["Default"].as_str(),
+                "Choice" => state["Choices"][0]["Next"].as_str(),
+                _ => state["Next"].as_str(),
+            };
+            let Some(n) = next else { break };
+            at = n.to_string();
+        }
+        let pos = |name: &str| seen.iter().position(|s| s == name);
+        let switch = pos("SwitchDns").unwrap_or_else(|| panic!("{}: {seen:?}", p.id));
+        if t.global_database().is_some() {
+            assert!(pos("PromotionDone").unwrap() < switch, "{}: {seen:?}", p.id);
+        }
+        if let Decision::Manual { .. } = t.failover.decision {
+            assert!(pos("AwaitApproval").unwrap() < switch, "{}", p.id);
+        }
+        assert!(switch < pos("ValidateSecondary").unwrap(), "{}", p.id);
+        assert_eq!(seen.last().map(String::as_str), Some("Done"), "{}", p.id);
+    }
+}
+
+#[test]
+fn secondary_functions_never_connect_to_the_primary_database() {
+    for p in PRESETS {
+        let t = p.topology();
+        if t.database.is_none() {
+            continue;
+        }
+        let s = synthesize(&t);
+        for st in &s.stacks {
+            assert!(
+                by_type(&st.template, "AWS::SecretsManager::SecretTargetAttachment").is_empty(),
+                "{}: a target attachment writes one region's host into the replicated secret",
+                p.id
+            );
+        }
+        let app = stack(&s, "secondary-app");
+        for (id, f) in by_type(app, "AWS::Lambda::Function") {
+            if id == "ProbeFunction" {
+                continue;
+            }
+            assert_eq!(
+                f["Properties"]["Environment"]["Variables"]["DB_HOST"]["Fn::GetAtt"][0],
+                "DatabaseCluster",
+                "{}: {id}",
+                p.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_preset_passes_the_failover_checks() {
+    for p in PRESETS {
+        let problems = tandem_tests::failover::check(&synthesize(&p.topology()));
+        assert!(problems.is_empty(), "{}:\n{}", p.id, problems.join("\n"));
+    }
+}
+
+#[test]
+fn the_failover_checks_can_fail() {
+    let mut s = synthesize(&tandem_engine::presets::warm_standby());
+    let app = s
+        .stacks
+        .iter_mut()
+        .find(|x| x.id == "secondary-app")
+        .unwrap();
+    let states = &mut app.template["Resources"]["FailoverStateMachine"]["Properties"]["Definition"]
+        ["States"];
+    // Today's known-broken shapes: a Route 53 switch without Retry, an unguarded Choice, a
+    // success path that ends without notifying, an execution shorter than the approval.
+    states["SwitchDns"]["Resource"] = "arn:aws:states:::aws-sdk:route53:updateHealthCheck".into();
+    states["SwitchDns"].as_object_mut().unwrap().remove("Retry");
+    states["PromotionDone"]["Choices"][0] = serde_json::json!({ "Variable": "$.promotion.writers[0]", "StringEquals": "x", "Next": "SwitchDns" });
+    states["StartValidation"]["Next"] = "Done".into();
+    states["CheckPrimary"]["TimeoutSeconds"] = 86_400.into();
+    let problems = tandem_tests::failover::check(&s).join("\n");
+    for needle in [
+        "`SwitchDns` calls Route 53's control plane",
+        "`SwitchDns` has no Retry with backoff",
+        "`PromotionDone` reads a path without an IsPresent guard",
+        "`StartValidation` ends the run without notifying",
+        "before its 86400 s wait",
+    ] {
+        assert!(problems.contains(needle), "{needle} in:\n{problems}");
+    }
+}
+
+#[test]
+fn functions_get_least_privilege() {
+    let t = tandem_engine::presets::reference();
+    let s = synthesize(&t);
+    for id in ["primary", "secondary-app"] {
+        let tpl = stack(&s, id);
+        let health = tpl["Resources"]["HealthCheckFunctionRole"].to_string();
+        for write in [
+            "dynamodb:PutItem",
+            "sqs:SendMessage\",\"Resource\":[",
+            "sns:Publish",
+            "events:PutEvents",
+            "s3:PutObject",
+        ] {
+            assert!(
+                !health.contains(write),
+                "{id}: the unauthenticated health function may {write}"
+            );
+        }
+        // A queue's consumer receives from its own queue only.
+        let consumer = &tpl["Resources"]["TradeProcessorFunctionRole"]["Properties"]["Policies"][0]
+            ["PolicyDocument"]["Statement"];
+        let receive = consumer
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s.to_string().contains("sqs:ReceiveMessage"))
+            .unwrap();
+        assert!(receive["Resource"]
+            .to_string()
+            .contains("trading-prod-orders"));
+        assert!(receive["Resource"].is_object(), "one queue, not a list");
+        // rds-db:connect names the cluster's resource id, not `*`.
+        let roles = tpl.to_string();
+        assert!(!roles.contains("dbuser:*/"), "{id}");
+        assert!(roles.contains("dbuser:${DatabaseCluster.DBClusterResourceId}/tandem_app"));
+    }
+}
