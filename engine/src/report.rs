@@ -379,3 +379,84 @@ pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     }
     out
 }
+
+/// One simulation as text: the verdict, the change points and the timeline.
+pub fn simulation_text(s: &crate::simulate::Simulation) -> String {
+    let mut out = String::new();
+    let rto = s
+        .rto_seconds
+        .map_or("never".to_string(), |r| format!("{r} s"));
+    let _ = writeln!(
+        out,
+        "scenario {}: RTO {rto}, {} violation(s)",
+        s.scenario,
+        s.violations.len()
+    );
+    for v in &s.violations {
+        let _ = writeln!(out, "  {} t={} s {}: {}", v.id, v.t, v.resource, v.message);
+    }
+    let points = |c: &[crate::simulate::ChangePoint]| {
+        c.iter()
+            .map(|p| format!("{} s {}", p.t, p.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(out, "  DNS answers: {}", points(&s.dns));
+    let _ = writeln!(out, "  writer: {}", points(&s.writer));
+    let _ = writeln!(
+        out,
+        "  writes: {} s served, {} s rejected, {} s errors",
+        s.requests.served, s.requests.rejected, s.requests.errors
+    );
+    for l in &s.data_loss {
+        let lost = l
+            .seconds
+            .map_or("unbounded".to_string(), |x| format!("{x} s"));
+        let _ = writeln!(out, "  data loss {} ({}): {lost}", l.store, l.kind);
+    }
+    out.push_str("  timeline:\n");
+    for e in &s.timeline {
+        let _ = writeln!(
+            out,
+            "    {:>6} s  {:<10} {:<14} {}  [{}]",
+            e.t, e.region, e.component, e.event, e.resource
+        );
+    }
+    out
+}
+
+/// One simulation as Markdown.
+pub fn simulation_markdown(s: &crate::simulate::Simulation) -> String {
+    let mut out = String::new();
+    let rto = s
+        .rto_seconds
+        .map_or("never".to_string(), |r| format!("{r} s"));
+    let _ = writeln!(out, "## Scenario `{}`\n\nMeasured RTO: **{rto}**. Writes: {} s served, {} s rejected, {} s errors.\n", s.scenario, s.requests.served, s.requests.rejected, s.requests.errors);
+    if !s.violations.is_empty() {
+        out.push_str("| id | t (s) | resource | message |\n|---|---|---|---|\n");
+        for v in &s.violations {
+            let _ = writeln!(
+                out,
+                "| {} | {} | `{}` | {} |",
+                v.id,
+                v.t,
+                v.resource,
+                v.message.replace('|', "\\|")
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("| t (s) | region | component | event | resource |\n|---|---|---|---|---|\n");
+    for e in &s.timeline {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | `{}` |",
+            e.t,
+            e.region,
+            e.component,
+            e.event.replace('|', "\\|"),
+            e.resource
+        );
+    }
+    out
+}
