@@ -178,6 +178,18 @@ impl Calls<'_, '_> {
 }
 
 impl Integrations for Calls<'_, '_> {
+    fn flush(&mut self, trace: &mut Vec<super::asl::eval::Trace>) {
+        for t in trace.drain(..) {
+            self.run.timeline.push(super::TimelineEvent {
+                t: self.run.now,
+                region: self.machine.region.clone(),
+                component: "stepfunctions".into(),
+                event: format!("{}: {}", t.state, t.event),
+                resource: format!("{}#{}", self.machine.key, t.state),
+            });
+        }
+    }
+
     fn call(&mut self, resource: &str, p: &Value, state: &str) -> Call {
         let region = self.machine.region.clone();
         let service = resource.trim_start_matches("arn:aws:states:::");

@@ -115,15 +115,17 @@ pub(crate) fn resolve(r: &Run<'_>, name: &str) -> Option<String> {
 
 /// An HTTPS GET of a health URL from `from`: a regional API URL or the public name.
 pub(crate) fn probe_get(r: &Run<'_>, from: &str, url: &str) -> bool {
-    let host = url
-        .trim_start_matches("https://")
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    let region = if r.w.public_name() == Some(host) {
-        resolve(r, host)
-    } else {
-        super::world::api_region(host)
+    // A regional API URL names its region; anything else is resolved through DNS.
+    let region = match super::world::api_region(url) {
+        Some(region) => Some(region),
+        None => {
+            let host = url
+                .trim_start_matches("https://")
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            resolve(r, host)
+        }
     };
     region.is_some_and(|region| r.w.serves(&region) && r.w.reaches(from, &region))
 }

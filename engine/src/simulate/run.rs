@@ -255,8 +255,10 @@ impl<'a> Run<'a> {
             1 => self.requests.rejected += secs,
             _ => self.requests.errors += secs,
         }
-        if outcome != 0 && self.first_failure.is_none() {
-            self.first_failure = Some(from);
+        if outcome != 0 {
+            // Recovery is the start of the last stretch of served writes: failing again undoes it.
+            self.first_failure.get_or_insert(from);
+            self.recovered = None;
         }
     }
 
@@ -305,13 +307,16 @@ impl<'a> Run<'a> {
             let ttl = self.w.ttl();
             if self.now >= since + ttl {
                 let m = format!("the public name `{}` answers `{}` while its database rejects writes, since t={since} s (more than the {ttl} s TTL)", rec.name, rec.region);
-                let m = match &rec.check {
-                    Some(c) => format!("{m}; the record's health check is `{c}`"),
-                    None => m,
-                };
+                // The PRIMARY record's health check decides where traffic goes: it is what moved.
+                let primary = self
+                    .w
+                    .records
+                    .iter()
+                    .find(|r| r.primary)
+                    .map_or(rec.key.clone(), |r| r.key.clone());
                 let before = self.now;
                 self.now = since;
-                self.violate(&v::DNS_READ_ONLY, &rec.key, m);
+                self.violate(&v::DNS_READ_ONLY, &primary, m);
                 self.now = before;
             } else {
                 let due = since + ttl;
@@ -773,7 +778,6 @@ impl<'a> Run<'a> {
             return;
         }
         let mut run = std::mem::replace(&mut e.run, Execution::new(&m.machine, Value::Null, ""));
-        let before = run.trace.len();
         let next = {
             let mut calls = super::integrations::Calls {
                 run: self,
@@ -782,7 +786,7 @@ impl<'a> Run<'a> {
             };
             run.resume(&m.machine, &mut calls)
         };
-        for t in run.trace.iter().skip(before) {
+        for t in run.trace.drain(..) {
             self.timeline.push(TimelineEvent {
                 t: self.now,
                 region: m.region.clone(),

@@ -20,6 +20,8 @@ pub(crate) enum Call {
 
 pub(crate) trait Integrations {
     fn call(&mut self, resource: &str, params: &Value, state: &str) -> Call;
+    /// Takes the history so far, so the world's own events land after it in the timeline.
+    fn flush(&mut self, trace: &mut Vec<Trace>);
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,6 +219,7 @@ impl Execution {
                 let Ok(params) = params else {
                     return Some(self.fail("States.Runtime"));
                 };
+                world.flush(&mut self.trace);
                 match world.call(resource, &params, &self.state) {
                     Call::Token => {
                         self.note("waiting for the task token");

@@ -234,6 +234,9 @@ impl World {
 
     /// Whether any database exists in `region` (a write there is rejected rather than failing).
     pub fn has_database(&self, region: &str) -> bool {
+        if region == self.primary_region && self.primary_db_down {
+            return false;
+        }
         self.clusters
             .iter()
             .any(|c| c.region == region && self.deployed(&c.stack))
