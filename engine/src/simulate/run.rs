@@ -304,9 +304,21 @@ impl<'a> Run<'a> {
             _ => {}
         }
         if let Some(since) = self.read_only_since {
+            // Tolerated: a read-only window within the RTO objective while the writer cannot
+            // serve anyway; one TTL when a working writer elsewhere is being bypassed.
             let ttl = self.w.ttl();
-            if self.now >= since + ttl {
-                let m = format!("the public name `{}` answers `{}` while its database rejects writes, since t={since} s (more than the {ttl} s TTL)", rec.name, rec.region);
+            let bypassed = self
+                .w
+                .writer
+                .as_deref()
+                .is_some_and(|w| w != rec.region && self.w.serves(w) && self.w.writable(w));
+            let tolerance = if bypassed {
+                ttl
+            } else {
+                self.objectives.rto_seconds.unwrap_or(ttl)
+            };
+            if self.now > since + tolerance {
+                let m = format!("the public name `{}` answers `{}` while its database rejects writes, from t={since} s for more than {tolerance} s", rec.name, rec.region);
                 // The PRIMARY record's health check decides where traffic goes: it is what moved.
                 let primary = self
                     .w
@@ -319,13 +331,8 @@ impl<'a> Run<'a> {
                 self.violate(&v::DNS_READ_ONLY, &primary, m);
                 self.now = before;
             } else {
-                let due = since + ttl;
-                if !self
-                    .reported
-                    .contains(&format!("{}|probe{due}", v::DNS_READ_ONLY.id))
-                {
-                    self.reported
-                        .insert(format!("{}|probe{due}", v::DNS_READ_ONLY.id));
+                let due = since + tolerance + 1;
+                if self.reported.insert(format!("wake|{due}")) {
                     self.at(due, Ev::Wake);
                 }
             }
