@@ -45,7 +45,9 @@ fn help_and_version() {
     let o = tandem(&["--version"]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).starts_with("tandem "));
-    for cmd in ["init", "check", "analyze", "synth", "simulate", "rules", "explain"] {
+    for cmd in [
+        "init", "check", "analyze", "synth", "simulate", "rules", "explain",
+    ] {
         let o = tandem(&[cmd, "--help"]);
         assert_eq!(code(&o), 0, "{cmd}");
         assert!(
@@ -421,25 +423,62 @@ fn simulate_reports_violations_and_exit_codes() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = topology(&dir, "t.json", |_| {});
     // Today's reference pages nobody in a region outage: violations, exit 1.
-    let o = tandem(&["simulate", file.to_str().unwrap(), "--scenario", "region-outage", "--format", "json"]);
+    let o = tandem(&[
+        "simulate",
+        file.to_str().unwrap(),
+        "--scenario",
+        "region-outage",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["schema"], "tandem-simulation/1");
     assert_eq!(v["scenario"], "region-outage");
-    assert!(v["violations"].as_array().unwrap().iter().any(|x| x["id"] == "E6005"));
-    assert!(v["timeline"].as_array().unwrap().iter().all(|e| e["t"].is_u64() && e["resource"].is_string()));
+    assert!(v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == "E6005"));
+    assert!(v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["t"].is_u64() && e["resource"].is_string()));
     // All scenarios: an array, one document each; the same from a synth output folder.
     let o = tandem(&["simulate", file.to_str().unwrap(), "--format", "json"]);
     let all: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(all.as_array().unwrap().len(), 7);
     let out = dir.join("synth");
-    assert_eq!(code(&tandem(&["synth", file.to_str().unwrap(), "--out", out.to_str().unwrap()])), 0);
-    let o = tandem(&["simulate", out.to_str().unwrap(), "--scenario", "partition", "--format", "json"]);
+    assert_eq!(
+        code(&tandem(&[
+            "synth",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])),
+        0
+    );
+    let o = tandem(&[
+        "simulate",
+        out.to_str().unwrap(),
+        "--scenario",
+        "partition",
+        "--format",
+        "json",
+    ]);
     let folder: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(folder["scenario"], "partition");
     // The partition keeps users on the primary; the manual reference does nothing: exit 0.
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    let o = tandem(&["simulate", out.to_str().unwrap(), "--scenario", "partition", "--format", "markdown"]);
+    let o = tandem(&[
+        "simulate",
+        out.to_str().unwrap(),
+        "--scenario",
+        "partition",
+        "--format",
+        "markdown",
+    ]);
     assert!(stdout(&o).starts_with("## Scenario `partition`"));
     let o = tandem(&["simulate", out.to_str().unwrap(), "--scenario", "partition"]);
     assert!(stdout(&o).starts_with("scenario partition: RTO 0 s, 0 violation(s)"));

@@ -74,7 +74,10 @@ pub fn simulate_json(topology: &str, scenario: &str) -> String {
     answer((|| {
         let t = load(topology).map_err(|e| failure(&e, "topology"))?;
         let simulation = if scenario == "all" {
-            let all: Vec<_> = Scenario::ALL.iter().map(|s| simulate_topology(&t, *s)).collect();
+            let all: Vec<_> = Scenario::ALL
+                .iter()
+                .map(|s| simulate_topology(&t, *s))
+                .collect();
             serde_json::to_value(all).unwrap_or(Value::Null)
         } else {
             let s = Scenario::parse(scenario).ok_or_else(|| {
