@@ -38,7 +38,10 @@ fn main() {
     });
     // Every outage scenario on the reference's synthesized stacks (goal: under 5 ms each).
     let input = Input::from_synthesis(&synthesize(&t), &t);
-    let durations = Durations::builtin().unwrap_or(Durations { version: 1, durations: Vec::new() });
+    let durations = Durations::builtin().unwrap_or(Durations {
+        version: 1,
+        durations: Vec::new(),
+    });
     for scenario in Scenario::ALL {
         time(&format!("simulate {}", scenario.name()), 100, || {
             drop(simulate(&input, scenario, &durations))

@@ -3,6 +3,13 @@
 //!
 //! A defect early in the chain (nobody is paged) hides the ones after it, so some tests first
 //! repair the earlier link in the fixture, the way a reviewer would, and play again.
+// Helpers of these tests are test code too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::PathBuf;
 

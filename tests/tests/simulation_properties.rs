@@ -1,5 +1,12 @@
 //! The simulator on generated topologies: it never panics, the same input gives the same
 //! answer byte for byte, and a topology that only shortens a duration never recovers later.
+// Helpers of these tests are test code too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;

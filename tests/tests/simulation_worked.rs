@@ -1,5 +1,12 @@
 //! Hand-worked scenarios: small stacks in the agreed failover design, with every expected
 //! time worked out by hand beside it (`tests/fixtures/simulation/worked/*/expected.json`).
+// Helpers of these tests are test code too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -387,7 +387,7 @@ impl<'a> Run<'a> {
                     );
                 }
                 self.client = answer;
-                if self.now % self.w.ttl() == 0 {
+                if self.now.is_multiple_of(self.w.ttl()) {
                     let next = self.now + self.w.ttl();
                     self.at(next, Ev::ClientResolve);
                 }
