@@ -1,16 +1,19 @@
 //! The event loop: one clock in seconds, a queue ordered by (time, sequence number).
 
+mod monitoring;
+mod observe;
+
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 
 use serde_json::{json, Value};
 
-use super::asl::eval::{Execution, Next, Pending, Status};
-use super::durations::Durations;
-use super::scenarios::{Change, Scenario, HORIZON};
 use super::violations::{self as v, Violation};
-use super::world::{AlarmState, CheckKind, World};
-use super::{ChangePoint, Objectives, Requests, TimelineEvent};
+use crate::simulate::asl::eval::{Execution, Next, Pending, Status};
+use crate::simulate::durations::Durations;
+use crate::simulate::scenarios::{Change, Scenario, HORIZON};
+use crate::simulate::world::{AlarmState, CheckKind, World};
+use crate::simulate::{ChangePoint, Objectives, Requests, TimelineEvent};
 
 #[derive(Debug, Clone)]
 pub(crate) enum Ev {
@@ -220,125 +223,6 @@ impl<'a> Run<'a> {
         self.at(t, Ev::AlarmEval { alarm: i });
     }
 
-    /// Counts the request outcome for every second in [from, to): state is constant between events.
-    fn account(&mut self, from: u64, to: u64) {
-        let secs = to.saturating_sub(from);
-        if secs == 0 {
-            return;
-        }
-        let region = self
-            .client
-            .and_then(|i| self.w.records.get(i))
-            .map(|r| r.region.clone());
-        let outcome = match region {
-            Some(ref r)
-                if self.w.serves(r)
-                    && (self.w.writable(r) || self.split_brain.as_deref() == Some(r.as_str())) =>
-            {
-                0
-            }
-            Some(ref r) if self.w.serves(r) && self.w.has_database(r) => 1,
-            _ => 2,
-        };
-        match outcome {
-            0 => {
-                self.requests.served += secs;
-                if self.first_failure.is_some() && self.recovered.is_none() {
-                    self.recovered = Some(from);
-                }
-                if let (Some(r), Some(sb)) = (&region, &self.split_brain) {
-                    if r == sb {
-                        self.split_brain_writes += secs;
-                    }
-                }
-            }
-            1 => self.requests.rejected += secs,
-            _ => self.requests.errors += secs,
-        }
-        if outcome != 0 {
-            // Recovery is the start of the last stretch of served writes: failing again undoes it.
-            self.first_failure.get_or_insert(from);
-            self.recovered = None;
-        }
-    }
-
-    /// After each event: DNS and writer change points, and the continuous checks.
-    fn observe(&mut self) {
-        let answer = self.w.answer();
-        let label = answer
-            .and_then(|i| self.w.records.get(i))
-            .map(|r| r.region.clone());
-        let label = label.unwrap_or_else(|| "none".into());
-        if self.dns.last().map(|c| &c.value) != Some(&label) {
-            self.dns.push(ChangePoint {
-                t: self.now,
-                value: label.clone(),
-            });
-        }
-        let writer = match (&self.w.promoting, &self.w.writer) {
-            (Some(_), _) => "promoting".to_string(),
-            (None, Some(w)) => w.clone(),
-            (None, None) => "none".to_string(),
-        };
-        if self.writer.last().map(|c| &c.value) != Some(&writer) {
-            self.writer.push(ChangePoint {
-                t: self.now,
-                value: writer,
-            });
-        }
-        let Some(i) = answer else { return };
-        let Some(rec) = self.w.records.get(i).cloned() else {
-            return;
-        };
-        if self.failover_done.is_some() && !self.w.serves(&rec.region) {
-            let m = format!("after the failover run succeeded the public name `{}` answers `{}`, which does not serve", rec.name, rec.region);
-            self.violate(&v::DNS_DEAD_REGION, &rec.key, m);
-        }
-        let read_only = self.w.serves(&rec.region)
-            && self.w.has_database(&rec.region)
-            && !self.w.writable(&rec.region)
-            && self.split_brain.as_deref() != Some(rec.region.as_str());
-        match (read_only, self.read_only_since) {
-            (true, None) => self.read_only_since = Some(self.now),
-            (false, Some(_)) => self.read_only_since = None,
-            _ => {}
-        }
-        if let Some(since) = self.read_only_since {
-            // Tolerated: a read-only window within the RTO objective while the writer cannot
-            // serve anyway; one TTL when a working writer elsewhere is being bypassed.
-            let ttl = self.w.ttl();
-            let bypassed = self
-                .w
-                .writer
-                .as_deref()
-                .is_some_and(|w| w != rec.region && self.w.serves(w) && self.w.writable(w));
-            let tolerance = if bypassed {
-                ttl
-            } else {
-                self.objectives.rto_seconds.unwrap_or(ttl)
-            };
-            if self.now > since + tolerance {
-                let m = format!("the public name `{}` answers `{}` while its database rejects writes, from t={since} s for more than {tolerance} s", rec.name, rec.region);
-                // The PRIMARY record's health check decides where traffic goes: it is what moved.
-                let primary = self
-                    .w
-                    .records
-                    .iter()
-                    .find(|r| r.primary)
-                    .map_or(rec.key.clone(), |r| r.key.clone());
-                let before = self.now;
-                self.now = since;
-                self.violate(&v::DNS_READ_ONLY, &primary, m);
-                self.now = before;
-            } else {
-                let due = since + tolerance + 1;
-                if self.reported.insert(format!("wake|{due}")) {
-                    self.at(due, Ev::Wake);
-                }
-            }
-        }
-    }
-
     fn handle(&mut self, ev: Ev) {
         match ev {
             Ev::Scenario(c) => self.change(c),
@@ -429,8 +313,8 @@ impl<'a> Run<'a> {
             }
             Ev::ExecTimeout { exec } => self.exec_timeout(exec),
             Ev::Start { machine, by } => self.start(machine, &by),
-            Ev::Paged { alarm } => super::people::paged(self, &alarm),
-            Ev::OperatorAct => super::people::act(self),
+            Ev::Paged { alarm } => crate::simulate::people::paged(self, &alarm),
+            Ev::OperatorAct => crate::simulate::people::act(self),
             Ev::Approve { exec } => {
                 if let Some(e) = self.execs.get_mut(exec) {
                     if matches!(e.run.pending, Pending::Token) && e.run.status == Status::Running {
@@ -471,7 +355,7 @@ impl<'a> Run<'a> {
                     );
                 }
             }
-            Ev::Failback => super::people::failback(self),
+            Ev::Failback => crate::simulate::people::failback(self),
             Ev::Wake => {}
         }
     }
@@ -540,176 +424,6 @@ impl<'a> Run<'a> {
                         "the primary cluster is back"
                     },
                     &key,
-                );
-            }
-        }
-        self.refresh_checks();
-    }
-
-    /// Schedules what Route 53's checkers will conclude about endpoints and alarms.
-    pub fn refresh_checks(&mut self) {
-        let lag = self.d.get("route53.metricCheck");
-        for i in 0..self.w.checks.len() {
-            let Some(target) = self.w.check_target(i) else {
-                continue;
-            };
-            let Some(c) = self.w.checks.get_mut(i) else {
-                continue;
-            };
-            let delay = match &c.kind {
-                CheckKind::Endpoint {
-                    interval,
-                    threshold,
-                    ..
-                } => interval * threshold,
-                _ => lag,
-            };
-            c.generation += 1;
-            if target != c.observed {
-                let generation = c.generation;
-                self.at(
-                    self.now + delay,
-                    Ev::CheckEval {
-                        check: i,
-                        generation,
-                        value: target,
-                    },
-                );
-            }
-        }
-    }
-
-    fn tick(&mut self, i: usize) {
-        let Some(s) = self.w.schedules.get(i).cloned() else {
-            return;
-        };
-        self.at(self.now + s.every, Ev::Tick { schedule: i });
-        if !self.w.deployed(&s.stack) {
-            return;
-        }
-        let Some(p) = self.w.probes.iter().find(|p| p.key == s.function).cloned() else {
-            return;
-        };
-        if !self.w.up(&p.region) || s.input.get("metric").and_then(Value::as_bool) != Some(true) {
-            return;
-        }
-        let url = s
-            .input
-            .get("url")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .or(p.default_url.clone());
-        let healthy = url.is_some_and(|u| super::people::probe_get(self, &p.region, &u));
-        self.w
-            .metrics
-            .entry((p.region.clone(), "PrimaryHealthy".into()))
-            .or_default()
-            .push((self.now, if healthy { 1.0 } else { 0.0 }));
-    }
-
-    fn evaluate_alarm(&mut self, i: usize) {
-        let Some(a) = self.w.alarms.get(i).cloned() else {
-            return;
-        };
-        self.queue_alarm(self.now + a.period, i);
-        if !self.w.up(&a.region) || !self.w.deployed(&a.stack) {
-            return;
-        }
-        let from = self.now.saturating_sub(a.period);
-        let values: Vec<f64> = self
-            .w
-            .metrics
-            .get(&(a.region.clone(), a.metric.clone()))
-            .map(|v| {
-                v.iter()
-                    .filter(|(t, _)| *t >= from && *t < self.now)
-                    .map(|(_, x)| *x)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let value = match a.statistic.as_str() {
-            _ if values.is_empty() => None,
-            "Maximum" => values.iter().copied().reduce(f64::max),
-            "Sum" => Some(values.iter().sum()),
-            "Average" => Some(values.iter().sum::<f64>() / values.len() as f64),
-            _ => values.iter().copied().reduce(f64::min),
-        };
-        let breaching = value.map(|x| match a.comparison.as_str() {
-            "GreaterThanOrEqualToThreshold" => x >= a.threshold,
-            "GreaterThanThreshold" => x > a.threshold,
-            "LessThanOrEqualToThreshold" => x <= a.threshold,
-            _ => x < a.threshold,
-        });
-        let Some(alarm) = self.w.alarms.get_mut(i) else {
-            return;
-        };
-        alarm.history.push(breaching);
-        let window: Vec<Option<bool>> = alarm
-            .history
-            .iter()
-            .rev()
-            .take(alarm.evaluation_periods)
-            .copied()
-            .collect();
-        let counted: Vec<bool> = window
-            .iter()
-            .filter_map(|b| match (b, alarm.treat_missing.as_str()) {
-                (Some(x), _) => Some(*x),
-                (None, "breaching") => Some(true),
-                (None, "notBreaching") => Some(false),
-                (None, _) => None,
-            })
-            .collect();
-        let breaches = counted.iter().filter(|b| **b).count();
-        let next = if breaches >= alarm.datapoints_to_alarm {
-            AlarmState::Alarm
-        } else if counted.is_empty() {
-            if alarm.treat_missing == "missing" && window.len() >= alarm.evaluation_periods {
-                AlarmState::Insufficient
-            } else {
-                alarm.state
-            }
-        } else {
-            AlarmState::Ok
-        };
-        if next == alarm.state {
-            return;
-        }
-        alarm.state = next;
-        let (region, key) = (a.region.clone(), a.key.clone());
-        self.log(
-            &region,
-            "cloudwatch",
-            format!("alarm `{}` goes to {}", a.name, next.label()),
-            &key,
-        );
-        if next == AlarmState::Alarm {
-            for topic in &a.actions {
-                if self.w.paging_topics.contains(topic) {
-                    let at = self.now + self.d.get("email.delivery");
-                    self.at(at, Ev::Paged { alarm: key.clone() });
-                }
-            }
-            let rules: Vec<(usize, String)> = self
-                .w
-                .rules
-                .iter()
-                .filter(|r| r.alarm == key && self.w.deployed(&r.stack))
-                .filter_map(|r| {
-                    self.w
-                        .machines
-                        .iter()
-                        .position(|m| m.key == r.machine)
-                        .map(|m| (m, r.key.clone()))
-                })
-                .collect();
-            for (m, rule) in rules {
-                self.at(
-                    self.now + self.d.get("eventbridge.delivery"),
-                    Ev::Start {
-                        machine: m,
-                        by: rule,
-                    },
                 );
             }
         }
@@ -786,7 +500,7 @@ impl<'a> Run<'a> {
         }
         let mut run = std::mem::replace(&mut e.run, Execution::new(&m.machine, Value::Null, ""));
         let next = {
-            let mut calls = super::integrations::Calls {
+            let mut calls = crate::simulate::integrations::Calls {
                 run: self,
                 exec,
                 machine: &m,
