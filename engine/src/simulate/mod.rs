@@ -111,6 +111,8 @@ pub struct StoreLoss {
     pub kind: String,
     /// Seconds of writes lost; `None`: unbounded (no time-bounded copy).
     pub seconds: Option<u64>,
+    /// A system of record (judged against the RPO), or data in flight (reported only).
+    pub durable: bool,
 }
 
 /// One scenario's result (`tandem-simulation/1`).
@@ -159,6 +161,11 @@ fn finish(mut run: run::Run<'_>, scenario: Scenario) -> Simulation {
         .any(|(_, c)| matches!(c, scenarios::Change::RegionDown(true, true)));
     let mut losses = Vec::new();
     let lag = |id: &str| run.d.get(id);
+    let restored = run
+        .w
+        .clusters
+        .iter()
+        .any(|c| c.restored && run.w.deployed(&c.stack));
     for c in run
         .w
         .clusters
@@ -168,12 +175,15 @@ fn finish(mut run: run::Run<'_>, scenario: Scenario) -> Simulation {
         let seconds = match run.lossy {
             Some((_, true)) => Some(lag("aurora.replicationLag")),
             Some((_, false)) => Some(run.split_brain_writes),
+            // A restore starts from the newest recovery point: up to one backup interval old.
+            None if restored => run.w.backup_interval,
             None => Some(0),
         };
         losses.push(StoreLoss {
             store: c.key.clone(),
             kind: "aurora".into(),
             seconds,
+            durable: true,
         });
     }
     for s in &run.w.stores {
@@ -181,12 +191,14 @@ fn finish(mut run: run::Run<'_>, scenario: Scenario) -> Simulation {
             (_, false) => Some(0),
             ("dynamodb", true) => s.lag.map(|_| lag("dynamodb.replicationLag")),
             ("s3-rtc", true) => Some(lag("s3.rtc")),
+            ("eventbridge", true) => s.lag.map(|_| lag("eventbridge.delivery")),
             _ => None,
         };
         losses.push(StoreLoss {
             store: s.key.clone(),
             kind: s.kind.into(),
             seconds,
+            durable: s.durable,
         });
     }
     run.now = scenarios::HORIZON;
@@ -263,7 +275,7 @@ fn judge(run: &mut run::Run<'_>, scenario: Scenario, rto: Option<u64>, losses: &
         _ => {}
     }
     if let Some(rpo) = run.objectives.rpo_seconds {
-        for l in losses {
+        for l in losses.iter().filter(|l| l.durable) {
             if l.seconds.is_none_or(|s| s > rpo) {
                 let lost = l
                     .seconds

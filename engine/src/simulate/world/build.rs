@@ -280,6 +280,7 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                 key,
                 kind: "dynamodb",
                 lag: (replicas > 1).then_some(0),
+                durable: true,
             });
         }
         "AWS::S3::Bucket" => {
@@ -297,10 +298,59 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                     key,
                     kind: if rtc { "s3-rtc" } else { "s3" },
                     lag: None,
+                    durable: true,
                 });
             }
         }
+        // Data in flight in the primary region: queued messages stay there.
+        "AWS::SQS::Queue" if v.region == w.primary_region => {
+            w.stores.push(Store {
+                key,
+                kind: "sqs",
+                lag: None,
+                durable: false,
+            });
+        }
+        "AWS::Events::EventBus" if v.region == w.primary_region => {
+            w.stores.push(Store {
+                key,
+                kind: "eventbridge",
+                lag: None,
+                durable: false,
+            });
+        }
+        "AWS::Backup::BackupPlan" => {
+            let rules = p
+                .get("BackupPlan")
+                .and_then(|b| b.get("BackupPlanRule"))
+                .and_then(Value::as_array);
+            for expr in rules
+                .into_iter()
+                .flatten()
+                .map(|r| s(r, "ScheduleExpression"))
+            {
+                let every = rate(&expr).or_else(|| cron_hours(&expr));
+                w.backup_interval = match (w.backup_interval, every) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+        }
         _ => {}
+    }
+}
+
+/// `cron(0 */N * * ? *)` runs every N hours; a cron with a fixed hour runs daily.
+fn cron_hours(expr: &str) -> Option<u64> {
+    let fields: Vec<&str> = expr
+        .strip_prefix("cron(")?
+        .strip_suffix(')')?
+        .split_whitespace()
+        .collect();
+    let hours = fields.get(1)?;
+    match hours.strip_prefix("*/") {
+        Some(n) => n.parse::<u64>().ok().map(|n| n * 3600),
+        None => Some(86_400),
     }
 }
 
@@ -333,6 +383,17 @@ fn read_rule(w: &mut World, v: &StackView, r: &Resource, key: String) {
     let Some(pattern) = p.get("EventPattern") else {
         return;
     };
+    // A rule forwarding to a bus in another region: its events reach there within the delay.
+    let cross_region = targets.iter().any(|t| {
+        let arn = s(t, "Arn");
+        arn.contains(":event-bus/") && !arn.contains(&format!(":{}:", v.region))
+    });
+    if cross_region {
+        let bus = base(&s(p, "EventBusName"));
+        if let Some(store) = w.stores.iter_mut().find(|x| x.key == bus) {
+            store.lag = Some(1);
+        }
+    }
     let is_alarm = pattern
         .get("detail-type")
         .and_then(Value::as_array)

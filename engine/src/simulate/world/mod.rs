@@ -153,6 +153,8 @@ pub(crate) struct Store {
     pub kind: &'static str,
     /// Seconds of writes not yet in the other region when the primary fails; `None`: unbounded.
     pub lag: Option<u64>,
+    /// A system of record (judged against the RPO), or data in flight (reported only).
+    pub durable: bool,
 }
 
 /// Everything read from the templates, plus the state that changes during a run.
@@ -175,6 +177,8 @@ pub(crate) struct World {
     pub paging_topics: Vec<String>,
     /// Stacks the operator deploys at failover, with the parameters they read.
     pub failover_stacks: Vec<(String, Vec<super::template_view::ParamOrigin>)>,
+    /// The age of the newest recovery point a restore can use (AWS Backup schedule).
+    pub backup_interval: Option<u64>,
     /// Notes on what the simulator could not model.
     pub notes: Vec<String>,
     // Run state.
