@@ -88,3 +88,49 @@ proptest! {
         }
     }
 }
+
+fn worked(name: &str, approval: u64) -> tandem_engine::simulate::Input {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/simulation/worked")
+        .join(name);
+    let objectives = tandem_engine::simulate::Objectives {
+        rto_seconds: Some(1800),
+        rpo_seconds: Some(60),
+        approval_seconds: approval,
+    };
+    tandem_engine::simulate::Input::from_folder(
+        |n| std::fs::read_to_string(dir.join(n)).ok(),
+        objectives,
+    )
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// On stacks that do recover (the hand-worked design), a shorter approval, page, start or
+    /// promotion never makes the recovery later. The surge throttle is a window of wall time,
+    /// not a duration of the design, so it is off here.
+    #[test]
+    fn on_recovering_stacks_shorter_durations_never_recover_later(
+        approval in 0u64..3600,
+        cut in 0u64..600,
+        email in 1u64..300,
+        start in 1u64..600,
+        promotion in 5u64..300,
+        manual in any::<bool>(),
+    ) {
+        use tandem_engine::simulate::{simulate, Durations};
+        let name = if manual { "manual-region-outage" } else { "automatic-region-outage" };
+        let base = Durations::builtin().unwrap().with("scenario.throttleWindow", 0);
+        let long = base.clone().with("email.delivery", email).with("operator.start", start).with("aurora.globalFailover", promotion);
+        let short = base
+            .with("email.delivery", email.saturating_sub(cut).max(1))
+            .with("operator.start", start.saturating_sub(cut).max(1))
+            .with("aurora.globalFailover", promotion.saturating_sub(cut).max(1));
+        let a = simulate(&worked(name, approval.saturating_sub(cut)), Scenario::RegionOutage, &short);
+        let b = simulate(&worked(name, approval), Scenario::RegionOutage, &long);
+        prop_assert!(b.rto_seconds.is_some(), "the worked stacks recover");
+        prop_assert!(not_later(a.rto_seconds, b.rto_seconds), "{:?} > {:?}", a.rto_seconds, b.rto_seconds);
+    }
+}
