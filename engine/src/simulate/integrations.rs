@@ -133,7 +133,7 @@ impl Calls<'_, '_> {
                     .clusters
                     .iter()
                     .filter(|c| c.global && w.deployed(&c.stack))
-                    .map(|c| json!({"DBClusterArn": format!("{}.DBClusterArn", c.key), "IsWriter": w.promoting.is_none() && w.writer.as_deref() == Some(c.region.as_str())}))
+                    .map(|c| json!({"DBClusterArn": c.arn(), "IsWriter": w.promoting.is_none() && w.writer.as_deref() == Some(c.region.as_str())}))
                     .collect();
                 self.done(
                     "sdk.call",
@@ -200,7 +200,7 @@ impl Integrations for Calls<'_, '_> {
                         .and_then(Value::as_str)
                         .unwrap_or_default(),
                 );
-                let Some(probe) = self.run.w.probes.iter().find(|x| x.key == f).cloned() else {
+                let Some(probe) = self.run.w.probe_by_ref(&f).cloned() else {
                     return self.done(
                         "lambda.invoke",
                         err(

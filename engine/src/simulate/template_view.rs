@@ -76,12 +76,26 @@ impl Resolver<'_> {
             "AWS::StackName" => Value::String(self.stack.to_string()),
             _ => match self.params.get(n) {
                 Some(v) => v.clone(),
+                // `Ref` of a cluster is its identifier, as CloudFormation answers.
+                None if self.cluster_identifier(n).is_some() => {
+                    Value::String(self.cluster_identifier(n).unwrap_or_default())
+                }
                 None if self.resources.contains_key(n) => {
                     Value::String(format!("{}/{n}", self.stack))
                 }
                 None => Value::String(format!("{}/{n}", self.stack)),
             },
         }
+    }
+
+    /// The literal `DBClusterIdentifier` of a cluster resource, if it has one.
+    fn cluster_identifier(&self, logical: &str) -> Option<String> {
+        let r = self.resources.get(logical)?;
+        if r.get("Type").and_then(Value::as_str) != Some("AWS::RDS::DBCluster") {
+            return None;
+        }
+        let id = r.get("Properties")?.get("DBClusterIdentifier")?.as_str()?;
+        Some(id.to_string())
     }
 
     fn sub(&self, s: &str, vars: &Map<String, Value>) -> String {
@@ -119,6 +133,14 @@ impl Resolver<'_> {
                     ("Ref", Value::String(n)) => self.name(n),
                     ("Fn::GetAtt", Value::Array(a)) => {
                         let parts: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
+                        if let (Some(l), Some(&"DBClusterArn")) = (parts.first(), parts.get(1)) {
+                            if let Some(id) = self.cluster_identifier(l) {
+                                return Value::String(format!(
+                                    "arn:aws:rds:{}:123456789012:cluster:{id}",
+                                    self.region
+                                ));
+                            }
+                        }
                         Value::String(format!("{}/{}", self.stack, parts.join(".")))
                     }
                     ("Fn::GetAtt", Value::String(s)) => {

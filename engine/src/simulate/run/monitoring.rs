@@ -48,7 +48,7 @@ impl Run<'_> {
         if !self.w.deployed(&s.stack) {
             return;
         }
-        let Some(p) = self.w.probes.iter().find(|p| p.key == s.function).cloned() else {
+        let Some(p) = self.w.probe_by_ref(&s.function).cloned() else {
             return;
         };
         if !self.w.up(&p.region) || s.input.get("metric").and_then(Value::as_bool) != Some(true) {
@@ -155,7 +155,10 @@ impl Run<'_> {
                 .w
                 .rules
                 .iter()
-                .filter(|r| r.alarm == key && self.w.deployed(&r.stack))
+                .filter(|r| {
+                    (r.alarm == key || r.alarm.ends_with(&format!(":alarm:{}", a.name)))
+                        && self.w.deployed(&r.stack)
+                })
                 .filter_map(|r| {
                     self.w
                         .machines

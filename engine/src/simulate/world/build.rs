@@ -228,6 +228,7 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                     .map(str::to_string);
                 w.probes.push(Probe {
                     key,
+                    name: s(p, "FunctionName"),
                     region: v.region.clone(),
                     default_url,
                 });

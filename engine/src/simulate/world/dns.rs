@@ -13,10 +13,11 @@ impl World {
                 name,
                 insufficient,
             } => {
-                let alarm = self
-                    .alarms
-                    .iter()
-                    .find(|a| &a.region == region && &a.name == name && self.deployed(&a.stack));
+                let alarm = self.alarms.iter().find(|a| {
+                    &a.region == region
+                        && (&a.name == name || &a.key == name)
+                        && self.deployed(&a.stack)
+                });
                 let state = alarm.map_or(AlarmState::Insufficient, |a| a.state);
                 Some(match state {
                     AlarmState::Alarm => false,

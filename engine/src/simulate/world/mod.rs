@@ -122,6 +122,8 @@ pub(crate) struct AlarmRule {
 #[derive(Debug, Clone)]
 pub(crate) struct Probe {
     pub key: String,
+    /// `FunctionName`, when set: a state machine may name the function by it.
+    pub name: String,
     pub region: String,
     pub default_url: Option<String>,
 }
@@ -191,6 +193,20 @@ pub(crate) struct World {
     pub metrics: BTreeMap<(String, String), Vec<(u64, f64)>>,
 }
 
+impl Cluster {
+    /// The cluster's ARN as `describeGlobalClusters` reports it.
+    pub fn arn(&self) -> String {
+        if self.identifier.is_empty() {
+            // No physical name: the template view's symbolic `GetAtt` is all there is.
+            return format!("{}.DBClusterArn", self.key);
+        }
+        format!(
+            "arn:aws:rds:{}:123456789012:cluster:{}",
+            self.region, self.identifier
+        )
+    }
+}
+
 impl World {
     pub fn up(&self, region: &str) -> bool {
         !self.down.get(region).copied().unwrap_or(false)
@@ -201,6 +217,17 @@ impl World {
         self.up(from) && self.up(to) && (from == to || !self.partitioned)
     }
 
+    /// A probe named by key (`Ref`/`GetAtt`), function name or function ARN.
+    pub fn probe_by_ref(&self, reference: &str) -> Option<&Probe> {
+        let base = reference.split('.').next().unwrap_or(reference);
+        self.probes.iter().find(|p| {
+            p.key == base
+                || (!p.name.is_empty()
+                    && (p.name == reference
+                        || reference.ends_with(&format!(":function:{}", p.name))))
+        })
+    }
+
     pub fn deployed(&self, stack: &str) -> bool {
         self.stacks.get(stack).is_some_and(|s| s.1)
     }
@@ -209,6 +236,7 @@ impl World {
         let base = reference.split('.').next().unwrap_or(reference);
         self.clusters.iter().position(|c| {
             c.key == base
+                || c.arn() == reference
                 || c.identifier == reference
                 || reference.ends_with(&format!(":cluster:{}", c.identifier))
         })
