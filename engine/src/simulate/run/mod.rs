@@ -316,6 +316,28 @@ impl<'a> Run<'a> {
             Ev::Paged { alarm } => crate::simulate::people::paged(self, &alarm),
             Ev::OperatorAct => crate::simulate::people::act(self),
             Ev::Approve { exec } => {
+                // The operator approves only when writes through the public name fail for them
+                // too: a partition that leaves users on a working primary is not an outage.
+                let region = self
+                    .w
+                    .answer()
+                    .and_then(|i| self.w.records.get(i))
+                    .map(|r| r.region.clone());
+                if region.is_some_and(|r| self.w.serves(&r) && self.w.writable(&r)) {
+                    let key = self
+                        .execs
+                        .get(exec)
+                        .and_then(|e| self.w.machines.get(e.machine))
+                        .map(|m| (m.region.clone(), m.key.clone()))
+                        .unwrap_or_default();
+                    self.log(
+                        &key.0,
+                        "operator",
+                        "declines the failover: writes through the public name succeed",
+                        &key.1,
+                    );
+                    return;
+                }
                 if let Some(e) = self.execs.get_mut(exec) {
                     if matches!(e.run.pending, Pending::Token) && e.run.status == Status::Running {
                         e.run.answer(Ok(json!(true)));

@@ -252,7 +252,10 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
             let def: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             match asl::parse(&def) {
                 Ok(machine) => w.machines.push(StateMachine {
-                    failback: r.logical.to_lowercase().contains("failback"),
+                    failback: r.logical.to_lowercase().contains("failback")
+                        || r.metadata
+                            .get("Tandem")
+                            .is_some_and(|t| s(t, "role") == "failback"),
                     key,
                     stack: v.id.clone(),
                     region: v.region.clone(),
