@@ -279,7 +279,7 @@ fn judge(run: &mut run::Run<'_>, scenario: Scenario, rto: Option<u64>, losses: &
             if l.seconds.is_none_or(|s| s > rpo) {
                 let lost = l
                     .seconds
-                    .map_or("unbounded".to_string(), |s| format!("{s} s"));
+                    .map_or("an unbounded amount".to_string(), |s| format!("{s} s"));
                 let m = format!(
                     "`{}` loses {lost} of writes; the objective is {rpo} s",
                     l.store
