@@ -88,6 +88,20 @@ enum Command {
         #[command(subcommand)]
         command: PricesCommand,
     },
+    /// Play outage scenarios against the synthesized stacks. Exits 1 when there is a violation.
+    #[command(
+        after_help = "Example:\n  tandem simulate topology.json --scenario region-outage\n  tandem simulate build/ --scenario all --format json"
+    )]
+    Simulate {
+        /// A topology file, or a folder written by `tandem synth` (JSON templates).
+        input: PathBuf,
+        /// region-outage, database-outage, partition, secondary-outage, flapping,
+        /// late-approval, failback, or all.
+        #[arg(long, default_value = "all")]
+        scenario: String,
+        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+        format: AnalyzeFormat,
+    },
     /// Explain one rule: what it checks, why, and where to read more.
     #[command(after_help = "Example:\n  tandem explain E1002")]
     Explain { rule: String },
@@ -277,6 +291,11 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Simulate {
+            input,
+            scenario,
+            format,
+        } => simulate(&input, &scenario, format),
         Command::Explain { rule } => {
             let m = rules::rule(&rule).ok_or_else(|| {
                 InputError(format!("no rule `{rule}`; `tandem rules` lists them"))
@@ -300,6 +319,71 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn simulate(input: &Path, scenario: &str, format: AnalyzeFormat) -> Result<ExitCode, InputError> {
+    use tandem_engine::simulate::{self, Durations, Input, Objectives, Scenario};
+    let scenarios: Vec<Scenario> = if scenario == "all" {
+        Scenario::ALL.to_vec()
+    } else {
+        let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
+        vec![Scenario::parse(scenario).ok_or_else(|| {
+            InputError(format!(
+                "no scenario `{scenario}`; scenarios: {}, all",
+                names.join(", ")
+            ))
+        })?]
+    };
+    let sim_input = if input.is_dir() {
+        let topology = input.join("topology.json");
+        let objectives = if topology.exists() {
+            Objectives::of(&read_topology(&topology)?)
+        } else {
+            Objectives {
+                rto_seconds: None,
+                rpo_seconds: None,
+                approval_seconds: 900,
+            }
+        };
+        Input::from_folder(
+            |name| std::fs::read_to_string(input.join(name)).ok(),
+            objectives,
+        )
+        .map_err(|e| InputError(format!("{}: {e}", input.display())))?
+    } else {
+        let topology = read_topology(input)?;
+        Input::from_synthesis(&synth::synthesize(&topology), &topology)
+    };
+    let durations = Durations::builtin()
+        .ok_or_else(|| InputError("the built-in duration table is malformed".into()))?;
+    let results: Vec<_> = scenarios
+        .iter()
+        .map(|s| simulate::simulate(&sim_input, *s, &durations))
+        .collect();
+    match format {
+        AnalyzeFormat::Json => {
+            let value = match results.as_slice() {
+                [one] if scenario != "all" => serde_json::to_value(one),
+                all => serde_json::to_value(all),
+            }
+            .map_err(|e| InputError(format!("cannot write JSON: {e}")))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+        AnalyzeFormat::Text => results
+            .iter()
+            .for_each(|r| print!("{}", report::simulation_text(r))),
+        AnalyzeFormat::Markdown => results
+            .iter()
+            .for_each(|r| println!("{}", report::simulation_markdown(r))),
+    }
+    Ok(if results.iter().any(|r| !r.violations.is_empty()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn exit_for(report: &CheckReport) -> ExitCode {

@@ -46,7 +46,7 @@ fn help_and_version() {
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).starts_with("tandem "));
     for cmd in [
-        "init", "check", "analyze", "synth", "rules", "explain", "prices",
+        "init", "check", "analyze", "synth", "simulate", "rules", "explain", "prices",
     ] {
         let o = tandem(&[cmd, "--help"]);
         assert_eq!(code(&o), 0, "{cmd}");
@@ -484,4 +484,81 @@ fn prices_import_reads_offer_files_into_a_table_analyze_accepts() {
     let o = tandem(&["prices", "import", good.to_str().unwrap()]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("good.json"), "{}", stderr(&o));
+}
+
+#[test]
+fn simulate_reports_violations_and_exit_codes() {
+    let dir = std::env::temp_dir().join(format!("tandem-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = topology(&dir, "t.json", |_| {});
+    // Today's reference pages nobody in a region outage: violations, exit 1.
+    let o = tandem(&[
+        "simulate",
+        file.to_str().unwrap(),
+        "--scenario",
+        "region-outage",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["schema"], "tandem-simulation/1");
+    assert_eq!(v["scenario"], "region-outage");
+    assert!(v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == "E6005"));
+    assert!(v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["t"].is_u64() && e["resource"].is_string()));
+    // All scenarios: an array, one document each; the same from a synth output folder.
+    let o = tandem(&["simulate", file.to_str().unwrap(), "--format", "json"]);
+    let all: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 7);
+    let out = dir.join("synth");
+    assert_eq!(
+        code(&tandem(&[
+            "synth",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])),
+        0
+    );
+    let o = tandem(&[
+        "simulate",
+        out.to_str().unwrap(),
+        "--scenario",
+        "partition",
+        "--format",
+        "json",
+    ]);
+    let folder: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(folder["scenario"], "partition");
+    // The partition keeps users on the primary; the manual reference does nothing: exit 0.
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let o = tandem(&[
+        "simulate",
+        out.to_str().unwrap(),
+        "--scenario",
+        "partition",
+        "--format",
+        "markdown",
+    ]);
+    assert!(stdout(&o).starts_with("## Scenario `partition`"));
+    let o = tandem(&["simulate", out.to_str().unwrap(), "--scenario", "partition"]);
+    assert!(stdout(&o).starts_with("scenario partition: RTO 0 s, 0 violation(s)"));
+    // Unreadable input and unknown scenarios: exit 2 with a message.
+    let o = tandem(&["simulate", dir.join("missing.json").to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    let o = tandem(&["simulate", dir.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("deploy-plan.json"), "{}", stderr(&o));
+    let o = tandem(&["simulate", file.to_str().unwrap(), "--scenario", "meteor"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no scenario `meteor`"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use tandem_engine::simulate::{simulate, Durations, Input, Scenario};
 use tandem_engine::synth::{synthesize, TemplateFormat};
 use tandem_engine::{analyze, check, load, presets, to_json, PriceTable};
 
@@ -35,4 +36,15 @@ fn main() {
     time("synthesize + YAML files", 100, || {
         drop(synthesize(&t).files(TemplateFormat::Yaml))
     });
+    // Every outage scenario on the reference's synthesized stacks (goal: under 5 ms each).
+    let input = Input::from_synthesis(&synthesize(&t), &t);
+    let durations = Durations::builtin().unwrap_or(Durations {
+        version: 1,
+        durations: Vec::new(),
+    });
+    for scenario in Scenario::ALL {
+        time(&format!("simulate {}", scenario.name()), 100, || {
+            drop(simulate(&input, scenario, &durations))
+        });
+    }
 }

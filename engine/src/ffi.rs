@@ -67,6 +67,28 @@ pub fn synth_json(topology: &str, yaml: bool) -> String {
     })())
 }
 
+/// Outage simulations of the synthesized stacks, as `tandem simulate --format json` writes
+/// them: one document for a scenario name, an array for `all`.
+pub fn simulate_json(topology: &str, scenario: &str) -> String {
+    use crate::simulate::{simulate_topology, Scenario};
+    answer((|| {
+        let t = load(topology).map_err(|e| failure(&e, "topology"))?;
+        let simulation = if scenario == "all" {
+            let all: Vec<_> = Scenario::ALL
+                .iter()
+                .map(|s| simulate_topology(&t, *s))
+                .collect();
+            serde_json::to_value(all).unwrap_or(Value::Null)
+        } else {
+            let s = Scenario::parse(scenario).ok_or_else(|| {
+                json!({ "type": "failure", "error": { "input": "scenario", "path": null, "message": format!("no scenario `{scenario}`") } })
+            })?;
+            serde_json::to_value(simulate_topology(&t, s)).unwrap_or(Value::Null)
+        };
+        Ok(json!({ "type": "success", "simulation": simulation }))
+    })())
+}
+
 #[cfg(target_arch = "wasm32")]
 pub mod js {
     use wasm_bindgen::prelude::*;
@@ -82,6 +104,10 @@ export interface StoreRpo { store: string; kind: string; path: string; durable: 
 export interface CostLine { side: "primary" | "secondary"; region: string; service: string; item: string; quantity: number; unit: string; unitPrice: number; freeQuantity?: number; amount: number; formula: string; priceItem: string; priceSource: string; priceAsOf: string }
 export type AnalyzeAnswer = { type: "success"; rpo: { stores: StoreRpo[]; worst: number | null; typicalSeconds: number | null; worstBound: number | null; boundSeconds: number | null }; rto: { phases: Phase[]; totalSeconds: number }; cost: { lines: CostLine[]; primaryTotal: number; secondaryTotal: number; total: number; byService: [string, number][]; missing: { side: "primary" | "secondary"; region: string; item: string }[]; currency: string } } | Failure;
 export type SynthAnswer = { type: "success"; files: Record<string, string> } | Failure;
+export interface Violation { id: string; message: string; resource: string; t: number }
+export interface TimelineEvent { t: number; region: string; component: string; event: string; resource: string }
+export interface Simulation { schema: "tandem-simulation/1"; scenario: string; rtoSeconds: number | null; dataLoss: { store: string; kind: string; seconds: number | null }[]; violations: Violation[]; dns: { t: number; value: string }[]; writer: { t: number; value: string }[]; requests: { served: number; rejected: number; errors: number }; timeline: TimelineEvent[]; notes: string[] }
+export type SimulateAnswer = { type: "success"; simulation: Simulation | Simulation[] } | { type: "failure"; error: { input: "topology" | "scenario"; path: string | null; message: string } };
 "#;
 
     fn parse(json: &str) -> JsValue {
@@ -106,6 +132,12 @@ export type SynthAnswer = { type: "success"; files: Record<string, string> } | F
         parse(&super::synth_json(topology, yaml.unwrap_or(false)))
     }
 
+    /// Plays an outage scenario (`region-outage`, ..., or `all`) against the synthesized stacks.
+    #[wasm_bindgen(unchecked_return_type = "SimulateAnswer")]
+    pub fn simulate(topology: &str, scenario: &str) -> JsValue {
+        parse(&super::simulate_json(topology, scenario))
+    }
+
     /// The reference topology, as JSON text (a starting point).
     #[wasm_bindgen(js_name = referenceTopology)]
     pub fn reference_topology() -> String {
@@ -127,5 +159,10 @@ mod tests {
         assert_eq!(v["error"]["input"], "prices");
         let v: serde_json::Value = serde_json::from_str(&super::synth_json(&t, true)).unwrap();
         assert!(v["files"]["primary.template.yaml"].is_string());
+        let v: serde_json::Value =
+            serde_json::from_str(&super::simulate_json(&t, "region-outage")).unwrap();
+        assert_eq!(v["simulation"]["schema"], "tandem-simulation/1");
+        let v: serde_json::Value = serde_json::from_str(&super::simulate_json(&t, "nope")).unwrap();
+        assert_eq!(v["error"]["input"], "scenario");
     }
 }

@@ -22,6 +22,7 @@ pub mod presets;
 pub mod prices;
 pub mod report;
 pub mod rules;
+pub mod simulate;
 pub mod synth;
 
 pub use analysis::{analyze, Analysis};

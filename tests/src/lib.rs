@@ -263,6 +263,92 @@ pub mod names;
 pub mod structure;
 
 /// Runs `check` over every fixture of a folder, reporting every failure, not just the first.
+/// Plays one hand-worked simulation scenario (a folder of `fixtures/simulation/worked`) and
+/// compares the RTO, every expected event time, the DNS change points and the violations.
+pub fn run_worked(name: &str, files: &[(&str, &str)]) -> Result<(), String> {
+    use serde_json::Value;
+    use tandem_engine::simulate::{simulate, Durations, Input, Objectives, Scenario};
+    let file = |n: &str| {
+        files
+            .iter()
+            .find(|(f, _)| *f == n)
+            .map(|(_, t)| t.to_string())
+    };
+    let expected: Value =
+        serde_json::from_str(&file("expected.json").ok_or(format!("{name}: no expected.json"))?)
+            .map_err(|e| format!("{name}: {e}"))?;
+    let field = |v: &Value, k: &str| v.get(k).cloned().unwrap_or(Value::Null);
+    let o = field(&expected, "objectives");
+    let objectives = Objectives {
+        rto_seconds: field(&o, "rtoSeconds").as_u64(),
+        rpo_seconds: field(&o, "rpoSeconds").as_u64(),
+        approval_seconds: field(&o, "approvalSeconds").as_u64().unwrap_or(0),
+    };
+    let input = Input::from_folder(file, objectives).map_err(|e| format!("{name}: {e}"))?;
+    let scenario = field(&expected, "scenario");
+    let scenario = scenario
+        .as_str()
+        .and_then(Scenario::parse)
+        .ok_or(format!("{name}: unknown scenario {scenario}"))?;
+    let durations = Durations::builtin().ok_or("the duration table is malformed")?;
+    let s = simulate(&input, scenario, &durations);
+    let rto = field(&expected, "rtoSeconds");
+    if s.rto_seconds != field(&rto, "value").as_u64() {
+        return Err(format!(
+            "{name}: RTO {:?}, expected {} ({})",
+            s.rto_seconds,
+            field(&rto, "value"),
+            field(&rto, "why")
+        ));
+    }
+    for e in field(&expected, "events").as_array().into_iter().flatten() {
+        let (t, event) = (field(e, "t").as_u64(), field(e, "event"));
+        let found: Vec<u64> = s
+            .timeline
+            .iter()
+            .filter(|x| Some(x.event.as_str()) == event.as_str())
+            .map(|x| x.t)
+            .collect();
+        if !t.is_some_and(|t| found.contains(&t)) {
+            return Err(format!(
+                "{name}: {event} expected at {t:?} s ({}), found at {found:?}",
+                field(e, "why")
+            ));
+        }
+    }
+    let dns: Vec<(u64, String)> = s.dns.iter().map(|c| (c.t, c.value.clone())).collect();
+    let want: Vec<(u64, String)> =
+        serde_json::from_value(field(&expected, "dns")).map_err(|e| format!("{name}: {e}"))?;
+    if dns != want {
+        return Err(format!(
+            "{name}: DNS change points {dns:?}, expected {want:?}"
+        ));
+    }
+    let ids: Vec<String> = s.violations.iter().map(|v| v.id.clone()).collect();
+    let want: Vec<String> = serde_json::from_value(field(&expected, "violations"))
+        .map_err(|e| format!("{name}: {e}"))?;
+    if ids != want {
+        return Err(format!(
+            "{name}: violations {:?}, expected {want:?}",
+            s.violations
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `run_worked` on every embedded worked scenario, listing every failure.
+pub fn all_worked() -> Result<(), String> {
+    let failures: Vec<String> = files::WORKED
+        .iter()
+        .filter_map(|(name, files)| run_worked(name, files).err())
+        .collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
 pub fn all(
     files: &[(&str, &str)],
     check: fn(&str, &str) -> Result<(), String>,

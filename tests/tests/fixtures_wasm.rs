@@ -31,6 +31,11 @@ fn hand_checked_analyses_match_to_the_second_and_the_cent() {
 }
 
 #[wasm_bindgen_test]
+fn hand_worked_simulations_match_to_the_second() {
+    pass(tandem_tests::all_worked());
+}
+
+#[wasm_bindgen_test]
 fn presets_round_trip() {
     pass(tandem_tests::round_trips());
 }

@@ -2,7 +2,8 @@
 //!
 //! A rule id is a severity letter (E, W, I) and four digits whose first gives the area:
 //! 0 the topology file itself, 1 network, 2 security, 3 cross-region correctness, 4 recovery
-//! objectives, 5 cost. Ids are never reused. Every rule runs on every check; findings are
+//! objectives, 5 cost, 6 simulation (violations found by playing outages against the
+//! synthesized stacks; their metadata lives in `simulate::violations`). Ids are never reused. Every rule runs on every check; findings are
 //! collected, suppressed where the topology says so (with a reason), and sorted.
 
 mod fix;
@@ -97,6 +98,7 @@ pub enum Area {
     CrossRegion,
     Objectives,
     Cost,
+    Simulation,
 }
 
 impl Area {
@@ -108,6 +110,7 @@ impl Area {
             '3' => Some(Area::CrossRegion),
             '4' => Some(Area::Objectives),
             '5' => Some(Area::Cost),
+            '6' => Some(Area::Simulation),
             _ => None,
         }
     }
@@ -120,6 +123,7 @@ impl Area {
             Area::CrossRegion => "cross-region",
             Area::Objectives => "recovery objectives",
             Area::Cost => "cost",
+            Area::Simulation => "simulation",
         }
     }
 }
@@ -302,7 +306,10 @@ pub(crate) const RULES: &[Rule] = &[
 
 /// The metadata of every rule, in id order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> {
-    RULES.iter().map(|r| &r.meta)
+    RULES
+        .iter()
+        .map(|r| &r.meta)
+        .chain(crate::simulate::VIOLATIONS.iter())
 }
 
 pub fn rule(id: &str) -> Option<&'static RuleMeta> {

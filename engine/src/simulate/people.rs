@@ -1,0 +1,131 @@
+//! People and clients: the operator acts only when paged and approves after the topology's
+//! approval time; clients and the probe resolve the public name like anyone else.
+
+use super::run::{Ev, Run};
+use super::violations as v;
+
+/// A page reached the operator (an alarm's action on an email-subscribed topic).
+pub(crate) fn paged(r: &mut Run<'_>, alarm: &str) {
+    if r.paged_at.is_some() {
+        return;
+    }
+    r.paged_at = Some(r.now);
+    let region =
+        r.w.alarms
+            .iter()
+            .find(|a| a.key == alarm)
+            .map(|a| a.region.clone())
+            .unwrap_or_default();
+    r.log(&region, "operator", "is paged", alarm);
+    let at = r.now + r.d.get("operator.start");
+    r.at(at, Ev::OperatorAct);
+}
+
+/// The paged operator deploys what the plan deploys at failover, then starts the runbook
+/// unless an execution already runs.
+pub(crate) fn act(r: &mut Run<'_>) {
+    let pending: Vec<_> =
+        r.w.failover_stacks
+            .iter()
+            .filter(|(s, _)| !r.w.deployed(s))
+            .cloned()
+            .collect();
+    if let Some((stack, params)) = pending.first() {
+        for p in params {
+            if let Some((from, region)) = &p.output_of {
+                if !r.w.up(region) {
+                    let m = format!("the failover deploy of `{stack}` reads output `{}` of `{from}` in `{region}`, which is down", p.name);
+                    r.violate(
+                        &v::DEPENDS_ON_FAILED_REGION,
+                        &format!("deploy-plan/{stack}#{}", p.name),
+                        m,
+                    );
+                    r.log(
+                        region,
+                        "operator",
+                        "deploy.sh --failover fails",
+                        &format!("deploy-plan/{stack}"),
+                    );
+                    return;
+                }
+            }
+        }
+        let region =
+            r.w.stacks
+                .get(stack)
+                .map(|s| s.0.clone())
+                .unwrap_or_default();
+        r.log(
+            &region,
+            "operator",
+            "runs deploy.sh --failover",
+            &format!("deploy-plan/{stack}"),
+        );
+        let restore = if r.w.clusters.iter().any(|c| &c.stack == stack && c.restored) {
+            r.d.get("aurora.restore")
+        } else {
+            0
+        };
+        let at = r.now + r.d.get("cloudformation.deploy") + restore;
+        r.at(
+            at,
+            Ev::DeployDone {
+                stack: stack.clone(),
+            },
+        );
+        return;
+    }
+    if !r.execs.is_empty() {
+        return;
+    }
+    if let Some(m) =
+        r.w.machines
+            .iter()
+            .position(|m| !m.failback && r.w.deployed(&m.stack))
+    {
+        r.start(m, "the operator");
+    }
+}
+
+/// The primary is back: the operator plays the runbook's failback, if the templates have one.
+pub(crate) fn failback(r: &mut Run<'_>) {
+    match r
+        .w
+        .machines
+        .iter()
+        .position(|m| m.failback && r.w.deployed(&m.stack))
+    {
+        Some(m) => r.start(m, "the operator (failback)"),
+        None => {
+            let region = r.w.primary_region.clone();
+            r.log(&region, "operator", "has no failback runbook to play", "");
+        }
+    }
+}
+
+/// What the public name resolves to now, seen from anywhere (Route 53's data plane is global).
+pub(crate) fn resolve(r: &Run<'_>, name: &str) -> Option<String> {
+    if r.w.public_name() != Some(name) {
+        return None;
+    }
+    r.w.answer()
+        .and_then(|i| r.w.records.get(i))
+        .map(|x| x.region.clone())
+}
+
+/// An HTTPS GET of a health URL from `from`: a regional API URL or the public name.
+pub(crate) fn probe_get(r: &Run<'_>, from: &str, url: &str) -> bool {
+    // A regional API URL names its region; anything else is resolved through DNS.
+    let region = match super::world::api_region(url) {
+        Some(region) => Some(region),
+        None => {
+            let host = url
+                .trim_start_matches("https://")
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            resolve(r, host)
+        }
+    };
+    region.is_some_and(|region| r.w.serves(&region) && r.w.reaches(from, &region))
+}

@@ -1,0 +1,182 @@
+//! CloudWatch and Route 53's checkers: the probe schedule, alarm evaluation, and what the
+//! health checks will conclude.
+
+use serde_json::Value;
+
+use super::{Ev, Run};
+use crate::simulate::world::{AlarmState, CheckKind};
+
+impl Run<'_> {
+    /// Schedules what Route 53's checkers will conclude about endpoints and alarms.
+    pub fn refresh_checks(&mut self) {
+        let lag = self.d.get("route53.metricCheck");
+        for i in 0..self.w.checks.len() {
+            let Some(target) = self.w.check_target(i) else {
+                continue;
+            };
+            let Some(c) = self.w.checks.get_mut(i) else {
+                continue;
+            };
+            let delay = match &c.kind {
+                CheckKind::Endpoint {
+                    interval,
+                    threshold,
+                    ..
+                } => interval * threshold,
+                _ => lag,
+            };
+            c.generation += 1;
+            if target != c.observed {
+                let generation = c.generation;
+                self.at(
+                    self.now + delay,
+                    Ev::CheckEval {
+                        check: i,
+                        generation,
+                        value: target,
+                    },
+                );
+            }
+        }
+    }
+
+    pub(super) fn tick(&mut self, i: usize) {
+        let Some(s) = self.w.schedules.get(i).cloned() else {
+            return;
+        };
+        self.at(self.now + s.every, Ev::Tick { schedule: i });
+        if !self.w.deployed(&s.stack) {
+            return;
+        }
+        let Some(p) = self.w.probe_by_ref(&s.function).cloned() else {
+            return;
+        };
+        if !self.w.up(&p.region) || s.input.get("metric").and_then(Value::as_bool) != Some(true) {
+            return;
+        }
+        let url = s
+            .input
+            .get("url")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or(p.default_url.clone());
+        let healthy = url.is_some_and(|u| crate::simulate::people::probe_get(self, &p.region, &u));
+        self.w
+            .metrics
+            .entry((p.region.clone(), "PrimaryHealthy".into()))
+            .or_default()
+            .push((self.now, if healthy { 1.0 } else { 0.0 }));
+    }
+
+    pub(super) fn evaluate_alarm(&mut self, i: usize) {
+        let Some(a) = self.w.alarms.get(i).cloned() else {
+            return;
+        };
+        self.queue_alarm(self.now + a.period, i);
+        if !self.w.up(&a.region) || !self.w.deployed(&a.stack) {
+            return;
+        }
+        let from = self.now.saturating_sub(a.period);
+        let values: Vec<f64> = self
+            .w
+            .metrics
+            .get(&(a.region.clone(), a.metric.clone()))
+            .map(|v| {
+                v.iter()
+                    .filter(|(t, _)| *t >= from && *t < self.now)
+                    .map(|(_, x)| *x)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let value = match a.statistic.as_str() {
+            _ if values.is_empty() => None,
+            "Maximum" => values.iter().copied().reduce(f64::max),
+            "Sum" => Some(values.iter().sum()),
+            "Average" => Some(values.iter().sum::<f64>() / values.len() as f64),
+            _ => values.iter().copied().reduce(f64::min),
+        };
+        let breaching = value.map(|x| match a.comparison.as_str() {
+            "GreaterThanOrEqualToThreshold" => x >= a.threshold,
+            "GreaterThanThreshold" => x > a.threshold,
+            "LessThanOrEqualToThreshold" => x <= a.threshold,
+            _ => x < a.threshold,
+        });
+        let Some(alarm) = self.w.alarms.get_mut(i) else {
+            return;
+        };
+        alarm.history.push(breaching);
+        let window: Vec<Option<bool>> = alarm
+            .history
+            .iter()
+            .rev()
+            .take(alarm.evaluation_periods)
+            .copied()
+            .collect();
+        let counted: Vec<bool> = window
+            .iter()
+            .filter_map(|b| match (b, alarm.treat_missing.as_str()) {
+                (Some(x), _) => Some(*x),
+                (None, "breaching") => Some(true),
+                (None, "notBreaching") => Some(false),
+                (None, _) => None,
+            })
+            .collect();
+        let breaches = counted.iter().filter(|b| **b).count();
+        let next = if breaches >= alarm.datapoints_to_alarm {
+            AlarmState::Alarm
+        } else if counted.is_empty() {
+            if alarm.treat_missing == "missing" && window.len() >= alarm.evaluation_periods {
+                AlarmState::Insufficient
+            } else {
+                alarm.state
+            }
+        } else {
+            AlarmState::Ok
+        };
+        if next == alarm.state {
+            return;
+        }
+        alarm.state = next;
+        let (region, key) = (a.region.clone(), a.key.clone());
+        self.log(
+            &region,
+            "cloudwatch",
+            format!("alarm `{}` goes to {}", a.name, next.label()),
+            &key,
+        );
+        if next == AlarmState::Alarm {
+            for topic in &a.actions {
+                if self.w.paging_topics.contains(topic) {
+                    let at = self.now + self.d.get("email.delivery");
+                    self.at(at, Ev::Paged { alarm: key.clone() });
+                }
+            }
+            let rules: Vec<(usize, String)> = self
+                .w
+                .rules
+                .iter()
+                .filter(|r| {
+                    (r.alarm == key || r.alarm.ends_with(&format!(":alarm:{}", a.name)))
+                        && self.w.deployed(&r.stack)
+                })
+                .filter_map(|r| {
+                    self.w
+                        .machines
+                        .iter()
+                        .position(|m| m.key == r.machine)
+                        .map(|m| (m, r.key.clone()))
+                })
+                .collect();
+            for (m, rule) in rules {
+                self.at(
+                    self.now + self.d.get("eventbridge.delivery"),
+                    Ev::Start {
+                        machine: m,
+                        by: rule,
+                    },
+                );
+            }
+        }
+        self.refresh_checks();
+    }
+}

@@ -1,0 +1,91 @@
+//! Route 53's data plane: health-check status and the failover records' answer.
+
+use super::{AlarmState, CheckKind, World};
+
+impl World {
+    /// The status an endpoint or metric check is heading to (before `Inverted`).
+    pub fn check_target(&self, i: usize) -> Option<bool> {
+        let c = self.checks.get(i)?;
+        match &c.kind {
+            CheckKind::Endpoint { region, .. } => Some(self.serves(region)),
+            CheckKind::Metric {
+                region,
+                name,
+                insufficient,
+            } => {
+                let alarm = self.alarms.iter().find(|a| {
+                    &a.region == region
+                        && (&a.name == name || &a.key == name)
+                        && self.deployed(&a.stack)
+                });
+                let state = alarm.map_or(AlarmState::Insufficient, |a| a.state);
+                Some(match state {
+                    AlarmState::Alarm => false,
+                    AlarmState::Ok => true,
+                    AlarmState::Insufficient => insufficient.unwrap_or(c.observed),
+                })
+            }
+            CheckKind::Calculated { .. } => None,
+        }
+    }
+
+    /// Whether Route 53 considers a check healthy now.
+    pub fn healthy(&self, key: &str) -> bool {
+        self.healthy_at(key, 0)
+    }
+
+    fn healthy_at(&self, key: &str, depth: u32) -> bool {
+        let Some(c) = self.checks.iter().find(|c| c.key == key) else {
+            return true;
+        };
+        let base = match &c.kind {
+            CheckKind::Calculated {
+                children,
+                threshold,
+            } if depth < 4 => {
+                children
+                    .iter()
+                    .filter(|k| self.healthy_at(k, depth + 1))
+                    .count()
+                    >= *threshold
+            }
+            _ => c.observed,
+        };
+        base != c.inverted
+    }
+
+    /// The public name the failover records answer.
+    pub fn public_name(&self) -> Option<&str> {
+        self.records.first().map(|r| r.name.as_str())
+    }
+
+    /// The record Route 53 answers with now (failover routing; when every record is unhealthy
+    /// Route 53 answers as if all were healthy).
+    pub fn answer(&self) -> Option<usize> {
+        let live = |primary: bool| {
+            self.records
+                .iter()
+                .position(|r| r.primary == primary && self.deployed(&r.stack))
+        };
+        let ok = |i: usize| {
+            self.records
+                .get(i)
+                .is_some_and(|r| r.check.as_deref().is_none_or(|c| self.healthy(c)))
+        };
+        match (live(true), live(false)) {
+            (Some(p), _) if ok(p) => Some(p),
+            (Some(p), Some(s)) => Some(if ok(s) { s } else { p }),
+            (Some(p), None) => Some(p),
+            (None, s) => s,
+        }
+    }
+
+    pub fn ttl(&self) -> u64 {
+        self.records
+            .iter()
+            .map(|r| r.ttl)
+            .max()
+            .unwrap_or(60)
+            .max(1)
+    }
+}
