@@ -330,3 +330,40 @@ async fn measurements() {
     );
     s.stop().await;
 }
+
+/// The Content-Security-Policy is in force: an injected inline script does not run and a
+/// request to another origin is refused, each reported as a violation. (Every other test ends
+/// with `assert_no_console_errors`, which fails on any violation and any request that left the
+/// origin, so the console itself needs nothing the policy forbids.) Without the policy in
+/// `index.html` this test fails.
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn the_content_security_policy_blocks_inline_script_and_foreign_requests() {
+    let s = Session::start().await;
+    s.wait_for("#card-findings").await;
+    s.client
+        .execute(
+            "const el = document.createElement('script'); el.textContent = 'window.__pwned = 1'; document.head.appendChild(el); fetch('http://127.0.0.2:9/leak').catch(() => {}); const img = new Image(); img.src = 'http://127.0.0.2:9/pixel.png';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.eventually("window.__tandemCsp.some(v => v.startsWith('connect-src')) && window.__tandemCsp.some(v => v.startsWith('script-src')) && window.__tandemCsp.some(v => v.startsWith('img-src'))").await;
+    let pwned = s
+        .client
+        .execute("return window.__pwned === undefined;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(pwned, serde_json::Value::Bool(true), "an injected inline script ran");
+    // The policy forbids framing too (sent as a header: a meta policy cannot).
+    let framed = s
+        .client
+        .execute(
+            "return fetch(location.href).then(r => r.headers.get('content-security-policy'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(framed.as_str(), Some("frame-ancestors 'none'"));
+    s.stop().await;
+}

@@ -195,9 +195,21 @@ impl Session {
         serde_json::from_value(v).unwrap_or_default()
     }
 
+    /// No error and no Content-Security-Policy violation was reported (static/errors.js
+    /// records both), and every resource the page loaded came from its own origin.
     pub async fn assert_no_console_errors(&self) {
         let errors = self.console_errors().await;
         assert!(errors.is_empty(), "console errors: {errors:#?}");
+        let foreign = self
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name).filter(u => !u.startsWith(location.origin + '/') && !u.startsWith('blob:' + location.origin) && !u.startsWith('data:'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let foreign: Vec<String> = serde_json::from_value(foreign).unwrap_or_default();
+        assert!(foreign.is_empty(), "requests left the page's origin: {foreign:#?}");
     }
 
     pub async fn stop(mut self) {
@@ -256,7 +268,7 @@ fn respond(mut stream: TcpStream, root: &Path) {
         Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
     };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nContent-Security-Policy: frame-ancestors 'none'\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let _ = stream
