@@ -75,8 +75,32 @@ step wasm-test-engine wasm-pack test --headless --chrome engine --features ffi
 step wasm-test-web wasm-pack test --headless --chrome web
 step wasm-test-fixtures wasm-pack test --headless --chrome tests
 step js-package wasm-pack build engine --target web --out-dir "$SUITE_DIR/pkg" -- --features ffi
+# A newcomer runs `scripts/serve.sh` and this suite at the same time: so does the suite. The
+# console is served (and built into dist/) while the suite builds its own copy and runs the
+# end-to-end tests against it; afterwards the served console must still answer.
+SERVE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+SERVE_LOG="$LOG_DIR/serve-alongside.log"
+TANDEM_PORT="$SERVE_PORT" setsid bash scripts/serve.sh >"$SERVE_LOG" 2>&1 &
+SERVE_PID=$!
+stop_serve() { kill -- "-$SERVE_PID" 2>/dev/null || true; }
+trap stop_serve EXIT
 step trunk-build trunk build --release --offline --dist "$SUITE_DIR/dist"
 step e2e env TANDEM_DIST="$SUITE_DIR/dist" cargo test -p tandem-tests --test e2e -- --ignored --test-threads=1
+served_alongside() {
+  local i
+  for i in $(seq 1 300); do
+    if curl -sf "http://127.0.0.1:$SERVE_PORT/" | grep -q 'boot.js'; then
+      echo "serve.sh answered on port $SERVE_PORT while the suite ran (after the e2e tests, +$i s)"
+      return 0
+    fi
+    kill -0 "$SERVE_PID" 2>/dev/null || { cat "$SERVE_LOG"; return 1; }
+    sleep 1
+  done
+  cat "$SERVE_LOG"
+  return 1
+}
+step serve-alongside served_alongside
+stop_serve
 # The golden templates (every preset, every stack) must pass the validators users run:
 # cfn-lint with no error and no warning, checkov with no failed check (skips carry reasons).
 step cfn-lint "$CFN_LINT" --format parseable -- tests/golden/*/*.template.json
