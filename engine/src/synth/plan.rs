@@ -431,7 +431,18 @@ impl DeployPlan {
             }
             s.push_str("fi\n");
         }
-        s.push_str("ACCOUNT_ID=\"$(aws sts get-caller-identity --query Account --output text)\" ||\n  die \"no AWS credentials: aws sts get-caller-identity failed\"\n");
+        // STS answers in every region; ask the secondary's, which a primary outage leaves up
+        // (the CLI's default region may well be the primary's).
+        let sts_region = self
+            .stages
+            .iter()
+            .find(|st| st.stack == "secondary-base")
+            .map_or("us-east-2", |st| st.region.as_str());
+        let _ = writeln!(
+            s,
+            "ACCOUNT_ID=\"$(aws sts get-caller-identity --region {} --query Account --output text)\" ||\n  die \"no AWS credentials: aws sts get-caller-identity failed\"",
+            shell(sts_region)
+        );
         let mut regions: Vec<&str> = self.stages.iter().map(|st| st.region.as_str()).collect();
         regions.sort_unstable();
         regions.dedup();
