@@ -75,7 +75,7 @@ fi
 if [ "$MODE" = standing ]; then
   require HOSTED_ZONE_ID 'the Route 53 hosted zone id of the zone the API record lives in'
 fi
-ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)" ||
+ACCOUNT_ID="$(aws sts get-caller-identity --region us-east-2 --query Account --output text)" ||
   die "no AWS credentials: aws sts get-caller-identity failed"
 BUCKET_US_EAST_1=trading-pl-prod-artifacts-us-east-1-"$ACCOUNT_ID"
 BUCKET_US_EAST_2=trading-pl-prod-artifacts-us-east-2-"$ACCOUNT_ID"
