@@ -354,7 +354,11 @@ async fn the_content_security_policy_blocks_inline_script_and_foreign_requests()
         .execute("return window.__pwned === undefined;", vec![])
         .await
         .unwrap();
-    assert_eq!(pwned, serde_json::Value::Bool(true), "an injected inline script ran");
+    assert_eq!(
+        pwned,
+        serde_json::Value::Bool(true),
+        "an injected inline script ran"
+    );
     // The policy forbids framing too (sent as a header: a meta policy cannot).
     let framed = s
         .client

@@ -24,6 +24,8 @@ const S3_RTC_METRICS: f64 = 4.0;
 /// The probe: 128 MB (synthesized `MemorySize`), an HTTPS GET taking about 500 ms (assumed).
 const PROBE_MB: f64 = 128.0;
 const PROBE_MS: f64 = 500.0;
+/// What one probe run logs: the start, end and report lines Lambda writes, about 1 KB.
+const PROBE_LOG_KB: f64 = 1.0;
 /// Publishes per failover run: started, approval or result, done.
 const PUBLISHES_PER_RUN: f64 = 3.0;
 
@@ -231,8 +233,32 @@ pub(super) fn failover_mechanism(c: &mut Coster<'_>, secondary_deployed: bool) {
     let t = c.t;
     let w = &t.workload;
     let automatic = matches!(t.failover.decision, Decision::Automatic);
-    if secondary_deployed {
+    // The probe, its alarms and paging stand in the secondary in every preset; under backup &
+    // restore they live in `secondary-base` with their own dead-letter queue and log group, since
+    // no application stack stands there to share (the paging topic's publishes are the
+    // failover notifications below).
+    {
         let s = Side::Secondary;
+        if !secondary_deployed {
+            c.add(
+                s,
+                "CloudWatch",
+                "Probe logs",
+                "logs.ingestGb",
+                MINUTES_PER_MONTH * PROBE_LOG_KB / 1e6,
+                "GB",
+                format!("{MINUTES_PER_MONTH} runs x {PROBE_LOG_KB} KB of log (assumed)"),
+            );
+            c.add(
+                s,
+                "SQS",
+                "Probe dead-letter queue",
+                "sqs.requestsMillion",
+                0.0,
+                "million requests",
+                "idle until a probe run fails to deliver: no requests while healthy".into(),
+            );
+        }
         c.add(
             s,
             "CloudWatch",

@@ -209,7 +209,10 @@ impl Session {
             .await
             .unwrap();
         let foreign: Vec<String> = serde_json::from_value(foreign).unwrap_or_default();
-        assert!(foreign.is_empty(), "requests left the page's origin: {foreign:#?}");
+        assert!(
+            foreign.is_empty(),
+            "requests left the page's origin: {foreign:#?}"
+        );
     }
 
     pub async fn stop(mut self) {
