@@ -26,6 +26,7 @@ export TANDEM_ROOT TANDEM_TOOLS
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' "$TANDEM_ROOT/Cargo.toml")"
 TRUNK_VERSION="0.21.14"
 WASM_PACK_VERSION="0.15.1"
+CARGO_FUZZ_VERSION="0.13.2"
 BINARYEN_VERSION="132.0.0"
 JEST_SARIF_VERSION="1.0.0-beta.0"
 CFN_LINT_VERSION="1.58.0"
@@ -73,6 +74,7 @@ have_wasm_target() { rustup target list --installed 2>/dev/null | grep -qx wasm3
 have_wasm_bindgen() { have_cargo_tool wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION"; }
 have_trunk() { have_cargo_tool trunk "trunk $TRUNK_VERSION"; }
 have_wasm_pack() { have_cargo_tool wasm-pack "wasm-pack $WASM_PACK_VERSION"; }
+have_cargo_fuzz() { have_cargo_tool cargo-fuzz "cargo-fuzz $CARGO_FUZZ_VERSION"; }
 have_wasm_opt() { "$TANDEM_TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version_132"; }
 have_npm_test_tools() {
   [ -f "$TANDEM_SARIF_SCHEMA" ] && [ -x "$TANDEM_TOOLS/node_modules/.bin/asl-validator" ]
@@ -105,6 +107,8 @@ install_wasm_bindgen() { cargo_install wasm-bindgen-cli --version "$WASM_BINDGEN
 # trunk 0.22 needs rustc 1.96; 0.21.x builds with this toolchain.
 install_trunk() { cargo_install trunk --version "$TRUNK_VERSION" --locked --force; }
 install_wasm_pack() { cargo_install wasm-pack --version "$WASM_PACK_VERSION" --locked --force; }
+# The fuzz targets (scripts/fuzz.sh, scripts/fuzz-smoke.sh) run it with the nightly toolchain.
+install_cargo_fuzz() { cargo_install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force; }
 
 npm_install() {
   mkdir -p "$TANDEM_TOOLS"
@@ -167,6 +171,7 @@ tandem_setup_locked() {
   have_trunk || steps+=("trunk $TRUNK_VERSION (cargo install)|about 4 min|install_trunk")
   if [ "$what" = "--all" ]; then
     have_wasm_pack || steps+=("wasm-pack $WASM_PACK_VERSION (cargo install)|about 3 min|install_wasm_pack")
+    have_cargo_fuzz || steps+=("cargo-fuzz $CARGO_FUZZ_VERSION (cargo install)|about 4 min|install_cargo_fuzz")
   fi
 
   have_wasm_opt || start_background "wasm-opt (binaryen $BINARYEN_VERSION, npm)" install_wasm_opt

@@ -276,6 +276,37 @@ mod tests {
         );
     }
 
+    /// Found by the `check_analyze` fuzz target (fuzz/corpus/check_analyze/crash-float-round-trip):
+    /// a number the engine wrote read back one unit in the last place off, so exporting and
+    /// importing a topology changed it. serde_json's `float_roundtrip` parses exactly.
+    #[test]
+    fn numbers_read_back_equal_from_the_json_the_engine_writes() {
+        let mut v = serde_json::to_value(crate::presets::reference()).unwrap();
+        v["workload"]["apiRequestsPerMonth"] = 0.into();
+        let template = v.to_string();
+        for text in [
+            "10000555555555555555555555555555000",
+            "1.0000555555555555e34",
+            "0.30000000000000004",
+            "123456789.98765432",
+        ] {
+            // The literal goes into the text as typed: a detour through `Value` would round it.
+            let json = template.replace(
+                r#""apiRequestsPerMonth":0,"#,
+                &format!(r#""apiRequestsPerMonth":{text},"#),
+            );
+            assert_ne!(json, template);
+            let first = load(&json).unwrap();
+            let second = load(&to_json(&first)).unwrap();
+            assert_eq!(
+                second.workload.api_requests_per_month.get().to_bits(),
+                first.workload.api_requests_per_month.get().to_bits(),
+                "{text}"
+            );
+            assert_eq!(second, first, "{text}");
+        }
+    }
+
     #[test]
     fn duplicate_keys_bom_and_size_are_handled() {
         let json = crate::model::to_json(&crate::presets::reference());
