@@ -5,7 +5,7 @@
 # Steps: format; clippy (host, wasm32); the rules doc is current; cargo test (workspace);
 # wasm-bindgen tests of engine and web in headless Chromium; a release build of the console
 # with trunk; the end-to-end browser test against that build; cfn-lint and checkov over the
-# golden templates.
+# golden templates; a short smoke of every fuzz target.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 tandem_setup --all
@@ -105,6 +105,9 @@ stop_serve
 # cfn-lint with no error and no warning, checkov with no failed check (skips carry reasons).
 step cfn-lint "$CFN_LINT" --format parseable -- tests/golden/*/*.template.json
 step checkov "$CHECKOV" --quiet --compact --framework cloudformation --skip-download -d tests/golden
+# Every fuzz target for a few seconds on the committed corpus (nightly, cargo-fuzz); a crash
+# fails the suite. Campaigns: scripts/fuzz.sh, figures in docs/fuzzing.md.
+step fuzz-smoke bash scripts/fuzz-smoke.sh
 
 echo "   total time: $(($(date +%s) - START)) s"
 summary

@@ -16,8 +16,13 @@ use tandem_engine::Topology;
 
 /// The URL fragment a share link starts with.
 pub const SHARE_PREFIX: &str = "#t=";
-/// The most a share link inflates to; longer text is cut here and then fails to load.
-pub const SHARE_MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// The most a share link inflates to: one byte past the loader's limit, so an oversized link
+/// is refused by the loader's own message ("... is too large for a topology") without
+/// inflating more than that.
+pub const SHARE_MAX_BYTES: u64 = tandem_engine::model::MAX_INPUT_BYTES as u64 + 1;
+/// The longest link fragment read. The reference topology's link is about 3,000 characters;
+/// browsers and chat tools cut links long before this.
+pub const SHARE_MAX_CHARS: usize = 256 * 1024;
 /// The autosave envelope's format; the topology inside carries its own schemaVersion.
 pub const AUTOSAVE_FORMAT: u64 = 1;
 
@@ -34,6 +39,12 @@ pub fn share_encode(topology: &Topology) -> String {
 pub fn share_decode(fragment: &str) -> Option<Result<String, String>> {
     let data = fragment.strip_prefix(SHARE_PREFIX)?;
     Some((|| {
+        if data.len() > SHARE_MAX_CHARS {
+            return Err(format!(
+                "the link is {} characters long; Tandem reads links of at most {SHARE_MAX_CHARS}: share the topology as a file instead",
+                data.len()
+            ));
+        }
         let bytes = URL_SAFE_NO_PAD
             .decode(data.trim())
             .map_err(|e| format!("the link is damaged ({e})"))?;
@@ -124,5 +135,70 @@ mod tests {
         assert!(autosave_restore(Some(r#"{"format":2}"#), Some("[]")).is_none());
         assert!(autosave_restore(None, Some(&good)).is_some());
         assert!(autosave_restore(None, None).is_none());
+    }
+
+    /// A topology as schema version 1 wrote it (NAT as a gateway count, approval minutes
+    /// beside the decision).
+    fn version_1_json() -> String {
+        let mut v = serde_json::to_value(tandem_engine::presets::reference()).unwrap();
+        v["schemaVersion"] = 1.into();
+        for side in ["primary", "secondary"] {
+            let vpc = v[side]["vpc"].as_object_mut().unwrap();
+            vpc.remove("nat");
+            vpc.insert("natGateways".into(), 3.into());
+        }
+        v["failover"]["decision"] = "manual".into();
+        v["failover"]["approvalMinutes"] = 10.into();
+        v.to_string()
+    }
+
+    fn link_of(text: &str) -> String {
+        let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
+        enc.write_all(text.as_bytes()).unwrap();
+        format!(
+            "{SHARE_PREFIX}{}",
+            URL_SAFE_NO_PAD.encode(enc.finish().unwrap())
+        )
+    }
+
+    #[test]
+    fn a_link_written_by_schema_version_1_opens_migrated() {
+        let text = share_decode(&link_of(&version_1_json())).unwrap().unwrap();
+        let t = tandem_engine::load(&text).unwrap();
+        assert_eq!(t, tandem_engine::presets::reference());
+        assert_eq!(t.schema_version, tandem_engine::model::SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn an_autosave_written_by_schema_version_1_restores_migrated() {
+        let slot = format!(r#"{{"format":1,"topology":{}}}"#, version_1_json());
+        let restored = autosave_restore(Some(&slot), None).unwrap();
+        assert_eq!(restored.topology, tandem_engine::presets::reference());
+        assert!(restored.notice.is_none());
+    }
+
+    #[test]
+    fn a_newer_autosave_is_refused_and_the_previous_slot_kept() {
+        let previous = autosave_encode(&tandem_engine::presets::pilot_light()).unwrap();
+        let mut v = serde_json::to_value(tandem_engine::presets::reference()).unwrap();
+        v["schemaVersion"] = 99.into();
+        let current = format!(r#"{{"format":1,"topology":{v}}}"#);
+        let restored = autosave_restore(Some(&current), Some(&previous)).unwrap();
+        assert_eq!(restored.topology, tandem_engine::presets::pilot_light());
+        let notice = restored.notice.unwrap();
+        assert!(notice.contains("version 99 is newer"), "{notice}");
+    }
+
+    #[test]
+    fn oversized_links_are_refused_with_their_size() {
+        let long = format!("{SHARE_PREFIX}{}", "A".repeat(SHARE_MAX_CHARS + 1));
+        let e = share_decode(&long).unwrap().unwrap_err();
+        assert!(e.starts_with("the link is 262145 characters long"), "{e}");
+        // A small link that inflates past the loader's limit: the loader says so.
+        let bomb = link_of(&" ".repeat(5 * 1024 * 1024));
+        assert!(bomb.len() < SHARE_MAX_CHARS);
+        let text = share_decode(&bomb).unwrap().unwrap();
+        let e = tandem_engine::load(&text).unwrap_err().to_string();
+        assert!(e.contains("too large for a topology"), "{e}");
     }
 }
