@@ -127,5 +127,5 @@ pub(crate) fn probe_get(r: &Run<'_>, from: &str, url: &str) -> bool {
             resolve(r, host)
         }
     };
-    region.is_some_and(|region| r.w.serves(&region) && r.w.reaches(from, &region))
+    region.is_some_and(|region| r.w.api_healthy(&region) && r.w.reaches(from, &region))
 }
