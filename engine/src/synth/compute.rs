@@ -260,9 +260,15 @@ pub(super) fn function(tpl: &mut Template, c: &Ctx<'_>, f: &Function, net: &Net)
         }),
     );
     let api_facing = f.trigger == Trigger::Api;
-    // The health function checks this region's database when it can reach it (in the VPC).
+    // The health function checks this region's database when it can reach it (in the VPC)
+    // and the cluster has an instance: a headless secondary (pilot light) gets its writer
+    // during failover, so until then its health says only that the API answers.
     let health_db = t.api.as_ref().is_some_and(|a| a.health_function == f.id)
         && tpl.resources.contains_key("DatabaseCluster")
+        && tpl
+            .resources
+            .values()
+            .any(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::RDS::DBInstance"))
         && in_vpc;
     let code = match inline_code(&f.runtime, api_facing, health_db) {
         Some(src) => json!({ "ZipFile": src }),

@@ -275,6 +275,11 @@ impl World {
         if region == self.primary_region && self.primary_db_down {
             return false;
         }
+        // Without a relational database, writes go to the region's own stores (tables,
+        // buckets): a region that serves accepts them.
+        if self.clusters.is_empty() {
+            return self.serves(region);
+        }
         let global = self.promoting.is_none() && self.writer.as_deref() == Some(region);
         global
             || self.clusters.iter().any(|c| {
