@@ -491,7 +491,7 @@ fn simulate_reports_violations_and_exit_codes() {
     let dir = std::env::temp_dir().join(format!("tandem-sim-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = topology(&dir, "t.json", |_| {});
-    // Today's reference pages nobody in a region outage: violations, exit 1.
+    // The reference survives a region outage: no violation, exit 0.
     let o = tandem(&[
         "simulate",
         file.to_str().unwrap(),
@@ -500,20 +500,35 @@ fn simulate_reports_violations_and_exit_codes() {
         "--format",
         "json",
     ]);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["schema"], "tandem-simulation/1");
     assert_eq!(v["scenario"], "region-outage");
-    assert!(v["violations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|x| x["id"] == "E6005"));
+    assert!(v["rtoSeconds"].is_u64());
     assert!(v["timeline"]
         .as_array()
         .unwrap()
         .iter()
         .all(|e| e["t"].is_u64() && e["resource"].is_string()));
+    // The known-broken reference (the synthesis before the failover fixes) pages nobody:
+    // violations, exit 1.
+    let broken = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/simulation/broken/reference");
+    let o = tandem(&[
+        "simulate",
+        broken.to_str().unwrap(),
+        "--scenario",
+        "region-outage",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == "E6005"));
     // All scenarios: an array, one document each; the same from a synth output folder.
     let o = tandem(&["simulate", file.to_str().unwrap(), "--format", "json"]);
     let all: Value = serde_json::from_str(&stdout(&o)).unwrap();

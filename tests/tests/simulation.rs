@@ -157,12 +157,54 @@ fn promotion_done_reads_writers_without_a_guard() {
     );
 }
 
+/// Repairs the writer selector only: Step Functions' SDK integrations answer with the AWS SDK
+/// for Java 2.x member names (`DbClusterArn`), so today's `...].DBClusterArn` selects nothing.
+fn with_sdk_casing(input: &mut Input) {
+    let t = template_mut(input, "secondary-app");
+    let text = serde_json::to_string(t).unwrap().replace(
+        "IsWriter == true)].DBClusterArn",
+        "IsWriter == true)].DbClusterArn",
+    );
+    *t = serde_json::from_str(&text).unwrap();
+}
+
+#[test]
+fn writer_selector_in_query_api_casing_never_sees_the_promotion() {
+    // Even with a promotion quicker than the 15 s wait, `DBClusterArn` names no member of the
+    // SDK integration's answer: `writers[0]` is absent, an uncatchable runtime error.
+    let d = no_surge().with("aurora.globalFailover", 10);
+    let s = simulate(&load("warm-standby"), Scenario::RegionOutage, &d);
+    assert!(
+        has(
+            &s,
+            "E6010",
+            "secondary-app/FailoverStateMachine#PromotionDone"
+        ),
+        "{:?}",
+        ids(&s)
+    );
+    let mut repaired = load("warm-standby");
+    with_sdk_casing(&mut repaired);
+    let s = simulate(&repaired, Scenario::RegionOutage, &d);
+    assert!(
+        !has(
+            &s,
+            "E6010",
+            "secondary-app/FailoverStateMachine#PromotionDone"
+        ),
+        "{:?}",
+        ids(&s)
+    );
+}
+
 #[test]
 fn switch_dns_calls_route53_control_plane_in_the_failed_region() {
     // With a promotion quicker than the 15 s wait, the run reaches SwitchDns, whose endpoint
     // (Route 53's control plane) is in us-east-1, the region that failed.
     let d = no_surge().with("aurora.globalFailover", 10);
-    let s = simulate(&load("warm-standby"), Scenario::RegionOutage, &d);
+    let mut input = load("warm-standby");
+    with_sdk_casing(&mut input);
+    let s = simulate(&input, Scenario::RegionOutage, &d);
     assert!(
         has(&s, "E6004", "secondary-app/FailoverStateMachine#SwitchDns"),
         "{:?}",
@@ -176,6 +218,7 @@ fn inverting_the_check_points_dns_back_at_the_dead_region_and_validation_misses_
     // succeeds, and inverting the already unhealthy check makes it healthy: the public name
     // answers the dead region, while ValidateSecondary (a regional URL) reported success.
     let mut input = load("warm-standby");
+    with_sdk_casing(&mut input);
     let text = serde_json::to_string(
         &input
             .stacks

@@ -2,8 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use tandem_engine::model::{Authorization, Consistency, Decision, NatMode, Orchestrator, Step};
 use tandem_engine::synth::synthesize;
+use tandem_tests::generate::{self, Knobs};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
@@ -27,46 +27,8 @@ proptest! {
         python in any::<bool>(),
         instances in 0u8..3,
     ) {
-        let mut t = tandem_engine::presets::PRESETS[preset].topology();
-        t.strategy = tandem_engine::model::Strategy::ALL[strategy];
-        if let Some(db) = t.database.as_mut() {
-            db.global = global;
-            db.secondary_instances = instances;
-        }
-        if no_db {
-            t.database = None;
-        }
-        for table in &mut t.tables {
-            table.replicated = replicated;
-            table.consistency = if strong { Consistency::Strong } else { Consistency::Eventual };
-            table.witness_region = Some("us-west-2".into());
-        }
-        for b in &mut t.buckets {
-            if let Some(r) = b.replication.as_mut() {
-                r.rtc = rtc;
-            }
-        }
-        for side in [&mut t.primary, &mut t.secondary] {
-            side.vpc.nat = [NatMode::None, NatMode::Shared, NatMode::PerAz][nat];
-            side.vpc.az_count = azs;
-            if !isolated {
-                side.vpc.tiers.isolated = None;
-            }
-        }
-        if python {
-            for f in &mut t.functions {
-                f.runtime = "python3.13".into();
-            }
-        }
-        t.failover.decision = if automatic { Decision::Automatic } else { Decision::Manual { approval_minutes: 5 } };
-        t.failover.steps = Step::canonical(t.failover.decision);
-        t.failover.orchestrator = [Orchestrator::PrimaryOnly, Orchestrator::SecondaryOnly, Orchestrator::Both][orchestrator];
-        if let Some(api) = t.api.as_mut() {
-            api.authorization = [Authorization::None, Authorization::Iam, Authorization::Cognito][auth];
-        }
-        if no_events {
-            t.events = None;
-        }
+        let knobs = Knobs { preset, strategy, global, replicated, strong, rtc, nat, azs, automatic, orchestrator, auth, no_db, no_events, isolated, python, instances };
+        let t = generate::topology(&knobs).unwrap();
         let s = synthesize(&t);
         let problems = tandem_tests::structure::check(&s);
         prop_assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -1,5 +1,13 @@
 //! What each Task integration does to the world, from the state machine's region. A call fails
 //! when its service or region is unavailable to the caller.
+//!
+//! Request and response members of `aws-sdk:*` integrations use the AWS SDK for Java 2.x
+//! member names, which Step Functions' SDK integrations are built on: `DbClusterIdentifier`,
+//! `DbInstances[].DbInstanceStatus`, `GlobalClusterMembers[].DbClusterArn` (not the RDS query
+//! API's `DBClusterIdentifier`); error names follow the same model (`Rds.DbClusterNotFoundException`).
+//! Sources: <https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html>
+//! (parameters in PascalCase as the SDK shapes name them) and the Java 2.x RDS model
+//! <https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/services/rds/model/DescribeDbInstancesResponse.html>.
 
 use serde_json::{json, Value};
 
@@ -55,11 +63,11 @@ impl Calls<'_, '_> {
                 let Some(ci) = cluster("TargetDbClusterIdentifier") else {
                     return self.done(
                         "sdk.call",
-                        err("Rds.DbClusterNotFoundFault", "no such target cluster"),
+                        err("Rds.DbClusterNotFoundException", "no such target cluster"),
                     );
                 };
                 let Some(target) = w.clusters.get(ci).cloned() else {
-                    return self.done("sdk.call", err("Rds.DbClusterNotFoundFault", ""));
+                    return self.done("sdk.call", err("Rds.DbClusterNotFoundException", ""));
                 };
                 let lossy = action == "failoverGlobalCluster"
                     && p.get("AllowDataLoss").and_then(Value::as_bool) == Some(true);
@@ -76,7 +84,7 @@ impl Calls<'_, '_> {
                     return self.done(
                         "sdk.call",
                         err(
-                            "Rds.InvalidDbClusterStateFault",
+                            "Rds.InvalidDbClusterStateException",
                             "the target cluster has no instance",
                         ),
                     );
@@ -90,7 +98,7 @@ impl Calls<'_, '_> {
                     return self.done(
                         "sdk.call",
                         err(
-                            "Rds.InvalidGlobalClusterStateFault",
+                            "Rds.InvalidGlobalClusterStateException",
                             "the primary cannot be reached",
                         ),
                     );
@@ -133,7 +141,7 @@ impl Calls<'_, '_> {
                     .clusters
                     .iter()
                     .filter(|c| c.global && w.deployed(&c.stack))
-                    .map(|c| json!({"DBClusterArn": c.arn(), "IsWriter": w.promoting.is_none() && w.writer.as_deref() == Some(c.region.as_str())}))
+                    .map(|c| json!({"DbClusterArn": c.arn(), "IsWriter": w.promoting.is_none() && w.writer.as_deref() == Some(c.region.as_str())}))
                     .collect();
                 self.done(
                     "sdk.call",
@@ -141,18 +149,18 @@ impl Calls<'_, '_> {
                 )
             }
             "createDBInstance" => {
-                let Some(ci) = cluster("DBClusterIdentifier") else {
-                    return self.done("sdk.call", err("Rds.DbClusterNotFoundFault", ""));
+                let Some(ci) = cluster("DbClusterIdentifier") else {
+                    return self.done("sdk.call", err("Rds.DbClusterNotFoundException", ""));
                 };
                 let at = self.run.now + self.run.d.get("aurora.addInstance");
                 self.run.at(at, Ev::InstanceReady { cluster: ci });
                 self.done(
                     "sdk.call",
-                    Ok(json!({"DBInstance": {"DBInstanceStatus": "creating"}})),
+                    Ok(json!({"DbInstance": {"DbInstanceStatus": "creating"}})),
                 )
             }
             "describeDBInstances" | "describeDBClusters" => {
-                let ci = cluster("DBClusterIdentifier").or_else(|| {
+                let ci = cluster("DbClusterIdentifier").or_else(|| {
                     w.clusters
                         .iter()
                         .position(|c| c.region == region && c.global)
@@ -161,7 +169,7 @@ impl Calls<'_, '_> {
                     .and_then(|i| w.clusters.get(i))
                     .is_some_and(|c| c.instances > 0);
                 let status = if ready { "available" } else { "creating" };
-                self.done("sdk.call", Ok(json!({"DBInstances": [{"DBInstanceStatus": status}], "DBClusters": [{"Status": status}]})))
+                self.done("sdk.call", Ok(json!({"DbInstances": [{"DbInstanceStatus": status}], "DbClusters": [{"Status": status}]})))
             }
             other => {
                 self.run

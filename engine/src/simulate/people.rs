@@ -78,11 +78,14 @@ pub(crate) fn act(r: &mut Run<'_>) {
     if !r.execs.is_empty() {
         return;
     }
-    if let Some(m) =
+    // The runbook in a region that is up (with a state machine in each region, the surviving one).
+    let runnable = |m: &&super::world::StateMachine| !m.failback && r.w.deployed(&m.stack);
+    let pick =
         r.w.machines
             .iter()
-            .position(|m| !m.failback && r.w.deployed(&m.stack))
-    {
+            .position(|m| runnable(&m) && r.w.up(&m.region))
+            .or_else(|| r.w.machines.iter().position(|m| runnable(&m)));
+    if let Some(m) = pick {
         r.start(m, "the operator");
     }
 }
@@ -127,5 +130,5 @@ pub(crate) fn probe_get(r: &Run<'_>, from: &str, url: &str) -> bool {
             resolve(r, host)
         }
     };
-    region.is_some_and(|region| r.w.serves(&region) && r.w.reaches(from, &region))
+    region.is_some_and(|region| r.w.api_healthy(&region) && r.w.reaches(from, &region))
 }

@@ -187,6 +187,30 @@ impl Resolver<'_> {
     }
 }
 
+/// An earlier stage's output value, or a symbolic `stack:output` when it has none.
+fn output_value(done: &[StackView], stack: &str, output: &str) -> Value {
+    done.iter()
+        .find(|v| v.id == stack)
+        .and_then(|v| v.outputs.get(output).cloned())
+        .unwrap_or(Value::String(format!("{stack}:{output}")))
+}
+
+/// The SSM parameters the plan stores, by name: the value is the source stage's output.
+pub(crate) fn stored_values(views: &[StackView], plan: &DeployPlan) -> Map<String, Value> {
+    let mut out = Map::new();
+    for p in plan.stages.iter().flat_map(|s| &s.parameters) {
+        if let ParameterSource::Stored {
+            parameter,
+            stack,
+            output,
+        } = &p.source
+        {
+            out.insert(parameter.clone(), output_value(views, stack, output));
+        }
+    }
+    out
+}
+
 /// Builds every stack's view in plan order, so outputs are known before a later stage reads them.
 pub(crate) fn views(stacks: &[InputStack], plan: &DeployPlan) -> Vec<StackView> {
     let mut out: Vec<StackView> = Vec::new();
@@ -226,6 +250,18 @@ pub(crate) fn views(stacks: &[InputStack], plan: &DeployPlan) -> Vec<StackView> 
                         Some((from.clone(), region)),
                     )
                 }
+                // Stored in this stage's own region by `deploy.sh` after the source stage
+                // deployed: its value is that stage's output, and reading it needs nothing
+                // from the other region.
+                Some(ParameterSource::Stored {
+                    stack: from,
+                    output,
+                    ..
+                }) => (output_value(&out, from, output), None),
+                Some(ParameterSource::RecoveryPoint { resource_type, .. }) => (
+                    Value::String(format!("recovery-point:{resource_type}")),
+                    None,
+                ),
                 Some(ParameterSource::Input { variable, .. }) => {
                     (Value::String(format!("input:{variable}")), None)
                 }

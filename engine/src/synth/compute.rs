@@ -82,7 +82,10 @@ pub(super) fn application(tpl: &mut Template, c: &Ctx<'_>, net: &Net) {
     }
 }
 
-pub(super) fn inline_code(runtime: &str, api: bool) -> Option<String> {
+pub(super) fn inline_code(runtime: &str, api: bool, health_db: bool) -> Option<String> {
+    if health_db {
+        return health_code(runtime);
+    }
     let body = if api {
         r#"{ statusCode: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ status: "ok", region: process.env.AWS_REGION }) }"#
     } else {
@@ -97,6 +100,41 @@ pub(super) fn inline_code(runtime: &str, api: bool) -> Option<String> {
             "{\"status\": \"ok\", \"region\": os.environ[\"AWS_REGION\"]}"
         };
         Some(format!("# Placeholder: deploy your function's code over this (see RUNBOOK.md).\nimport json, os\n\ndef handler(event, context):\n    print(json.dumps({{\"received\": event}}, default=str))\n    return {py}\n"))
+    } else {
+        None
+    }
+}
+
+/// The API's health function when the region has a database: it answers 200 only when this
+/// region's cluster endpoint accepts a connection, so Route 53's endpoint check and Tandem's
+/// probe see a database outage too (a database-only outage pages the operator).
+fn health_code(runtime: &str) -> Option<String> {
+    if runtime.starts_with("nodejs") {
+        Some(r#"// Tandem's health endpoint: 200 only when this region's database accepts a connection.
+const net = require("net");
+const reach = (host, port) => new Promise((resolve) => {
+  const s = net.connect({ host, port, timeout: 3000 }, () => { s.destroy(); resolve(true); });
+  s.on("timeout", () => { s.destroy(); resolve(false); });
+  s.on("error", () => resolve(false));
+});
+exports.handler = async () => {
+  const ok = await reach(process.env.DB_HOST, Number(process.env.DB_PORT || 5432));
+  return { statusCode: ok ? 200 : 503, headers: { "content-type": "application/json" }, body: JSON.stringify({ status: ok ? "ok" : "database unreachable", region: process.env.AWS_REGION }) };
+};
+"#.to_string())
+    } else if runtime.starts_with("python") {
+        Some(r#"# Tandem's health endpoint: 200 only when this region's database accepts a connection.
+import json, os, socket
+
+def handler(event, context):
+    try:
+        socket.create_connection((os.environ["DB_HOST"], int(os.environ.get("DB_PORT", "5432"))), timeout=3).close()
+        ok = True
+    except (OSError, KeyError):
+        ok = False
+    body = {"status": "ok" if ok else "database unreachable", "region": os.environ["AWS_REGION"]}
+    return {"statusCode": 200 if ok else 503, "headers": {"content-type": "application/json"}, "body": json.dumps(body)}
+"#.to_string())
     } else {
         None
     }
@@ -222,7 +260,17 @@ pub(super) fn function(tpl: &mut Template, c: &Ctx<'_>, f: &Function, net: &Net)
         }),
     );
     let api_facing = f.trigger == Trigger::Api;
-    let code = match inline_code(&f.runtime, api_facing) {
+    // The health function checks this region's database when it can reach it (in the VPC)
+    // and the cluster has an instance: a headless secondary (pilot light) gets its writer
+    // during failover, so until then its health says only that the API answers.
+    let health_db = t.api.as_ref().is_some_and(|a| a.health_function == f.id)
+        && tpl.resources.contains_key("DatabaseCluster")
+        && tpl
+            .resources
+            .values()
+            .any(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::RDS::DBInstance"))
+        && in_vpc;
+    let code = match inline_code(&f.runtime, api_facing, health_db) {
         Some(src) => json!({ "ZipFile": src }),
         None => {
             if !tpl.parameters.contains_key("CodeBucket") {
@@ -238,6 +286,7 @@ pub(super) fn function(tpl: &mut Template, c: &Ctx<'_>, f: &Function, net: &Net)
         env.insert("DB_CLUSTER_ID".into(), json!(c.names.cluster(&c.region)));
         if tpl.resources.contains_key("DatabaseCluster") {
             env.insert("DB_HOST".into(), ga("DatabaseCluster", "Endpoint.Address"));
+            env.insert("DB_PORT".into(), ga("DatabaseCluster", "Endpoint.Port"));
         }
     }
     for table in &t.tables {
@@ -275,7 +324,16 @@ pub(super) fn function(tpl: &mut Template, c: &Ctx<'_>, f: &Function, net: &Net)
             o.insert("VpcConfig".into(), json!({ "SubnetIds": net.subnets(f.placement), "SecurityGroupIds": [net.function_sg] }));
         }
     }
-    tpl.add(&id, "AWS::Lambda::Function", p);
+    if health_db {
+        tpl.add_with(
+            &id,
+            "AWS::Lambda::Function",
+            p,
+            json!({ "Metadata": { "Tandem": { "role": "health", "checksDatabase": true } } }),
+        );
+    } else {
+        tpl.add(&id, "AWS::Lambda::Function", p);
+    }
     if f.reserved_concurrency.is_none() {
         tpl.skip_check(
             &id,

@@ -59,7 +59,9 @@ pub struct Stage {
     /// Outputs later stages read.
     pub outputs: Vec<String>,
     /// The IAM capabilities the template needs (`CAPABILITY_IAM`, or `CAPABILITY_NAMED_IAM`
-    /// when an IAM resource has a fixed name); empty when it creates no IAM resource.
+    /// when an IAM resource has a fixed name); empty when it creates no IAM resource. A plan
+    /// written before this field (or edited by hand without it) reads as none.
+    #[serde(default)]
     pub capabilities: Vec<String>,
     pub why: String,
 }

@@ -19,7 +19,9 @@ pub(crate) enum Op {
     StringEquals(String),
     NumericEquals(f64),
     NumericGreaterThan(f64),
+    NumericGreaterThanEquals(f64),
     NumericLessThan(f64),
+    NumericLessThanEquals(f64),
 }
 
 pub(crate) fn parse(v: &Value) -> Result<Rule, String> {
@@ -56,8 +58,12 @@ pub(crate) fn parse(v: &Value) -> Result<Rule, String> {
         Op::NumericEquals(n)
     } else if let Some(n) = num("NumericGreaterThan") {
         Op::NumericGreaterThan(n)
+    } else if let Some(n) = num("NumericGreaterThanEquals") {
+        Op::NumericGreaterThanEquals(n)
     } else if let Some(n) = num("NumericLessThan") {
         Op::NumericLessThan(n)
+    } else if let Some(n) = num("NumericLessThanEquals") {
+        Op::NumericLessThanEquals(n)
     } else {
         return Err(format!(
             "the rule on `{variable}` uses a comparison the simulator does not model"
@@ -97,7 +103,9 @@ pub(crate) fn eval(rule: &Rule, data: &Value, context: &Value) -> Result<bool, A
                 Op::StringEquals(s) => v.as_str() == Some(s.as_str()),
                 Op::NumericEquals(n) => v.as_f64() == Some(*n),
                 Op::NumericGreaterThan(n) => v.as_f64().is_some_and(|x| x > *n),
+                Op::NumericGreaterThanEquals(n) => v.as_f64().is_some_and(|x| x >= *n),
                 Op::NumericLessThan(n) => v.as_f64().is_some_and(|x| x < *n),
+                Op::NumericLessThanEquals(n) => v.as_f64().is_some_and(|x| x <= *n),
             })
         }
     }
@@ -120,5 +128,8 @@ mod tests {
         assert!(eval(&unguarded, &empty, &json!({})).is_err());
         let not = parse(&json!({"Not": {"Variable": "$.b", "BooleanEquals": true}})).unwrap();
         assert_eq!(eval(&not, &json!({"b": false}), &json!({})), Ok(true));
+        let ge = parse(&json!({"Variable": "$.n", "NumericGreaterThanEquals": 3})).unwrap();
+        assert_eq!(eval(&ge, &json!({"n": 3}), &json!({})), Ok(true));
+        assert_eq!(eval(&ge, &json!({"n": 2}), &json!({})), Ok(false));
     }
 }

@@ -183,6 +183,14 @@ fn expression(expr: &str, data: &Value, context: &Value) -> Result<Value, Absent
         "States.JsonToString" => {
             Value::String(values.first().map(Value::to_string).unwrap_or_default())
         }
+        // Integer addition; a non-number argument is the service's `States.Runtime`.
+        "States.MathAdd" => {
+            let mut sum: i64 = 0;
+            for v in &values {
+                sum = sum.saturating_add(v.as_i64().ok_or_else(|| Absent(expr.to_string()))?);
+            }
+            Value::from(sum)
+        }
         _ => Value::String(expr.to_string()),
     })
 }
@@ -215,8 +223,8 @@ mod tests {
     #[test]
     fn filters_make_a_list_and_indexing_an_empty_one_is_absent() {
         let d = json!({"GlobalClusters": [{"GlobalClusterMembers": [
-            {"DBClusterArn": "a", "IsWriter": false}, {"DBClusterArn": "b", "IsWriter": true}]}]});
-        let path = "$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DBClusterArn";
+            {"DbClusterArn": "a", "IsWriter": false}, {"DbClusterArn": "b", "IsWriter": true}]}]});
+        let path = "$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DbClusterArn";
         assert_eq!(read(path, &d, &json!({})).unwrap(), json!(["b"]));
         let none = json!({"writers": []});
         assert!(read("$.writers[0]", &none, &json!({})).is_err());
@@ -226,6 +234,13 @@ mod tests {
     fn templates_and_intrinsics() {
         let d = json!({"error": {"Error": "x"}, "s": {"status": 0}});
         let ctx = json!({"Task": {"Token": "tok"}});
+        let add = template(
+            &json!({"w.$": "States.MathAdd($.v.w, 1)"}),
+            &json!({"v": {"w": 2}}),
+            &json!({}),
+        )
+        .unwrap();
+        assert_eq!(add, json!({"w": 3}));
         let t = json!({"a.$": "$.s.status", "m.$": "States.Format('x {} y {}', 'r', $$.Task.Token)", "j.$": "States.JsonToString($.error)", "k": 1});
         let out = template(&t, &d, &ctx).unwrap();
         assert_eq!(

@@ -98,11 +98,18 @@ pub(crate) struct Run<'a> {
     pub requests: Requests,
     pub first_failure: Option<u64>,
     pub recovered: Option<u64>,
+    /// Closed interruptions of writes through the public name: (first failed second, first
+    /// served second again).
+    pub interruptions: Vec<(u64, u64)>,
+    /// The interruption under way, by its first failed second.
+    pub interrupted: Option<u64>,
     pub failover_done: Option<u64>,
     pub lossy: Option<(u64, bool)>,
     pub split_brain_writes: u64,
     pub split_brain: Option<String>,
     read_only_since: Option<u64>,
+    /// Since when a working writer elsewhere has been bypassed during the read-only window.
+    bypassed_since: Option<u64>,
     reported: BTreeSet<String>,
 }
 
@@ -133,11 +140,14 @@ impl<'a> Run<'a> {
             requests: Requests::default(),
             first_failure: None,
             recovered: None,
+            interruptions: Vec::new(),
+            interrupted: None,
             failover_done: None,
             lossy: None,
             split_brain_writes: 0,
             split_brain: None,
             read_only_since: None,
+            bypassed_since: None,
             reported: BTreeSet::new(),
         }
     }

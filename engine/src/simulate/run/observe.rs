@@ -44,24 +44,34 @@ impl Run<'_> {
             && self.split_brain.as_deref() != Some(rec.region.as_str());
         match (read_only, self.read_only_since) {
             (true, None) => self.read_only_since = Some(self.now),
-            (false, Some(_)) => self.read_only_since = None,
+            (false, Some(_)) => {
+                self.read_only_since = None;
+                self.bypassed_since = None;
+            }
             _ => {}
         }
         if let Some(since) = self.read_only_since {
             // Tolerated: a read-only window within the RTO objective while the writer cannot
-            // serve anyway; one TTL when a working writer elsewhere is being bypassed.
+            // serve anyway; one TTL from the moment a working writer elsewhere is bypassed
+            // (the writer came back: Route 53 and the clients' caches need that long to follow).
             let ttl = self.w.ttl();
             let bypassed = self
                 .w
                 .writer
                 .as_deref()
                 .is_some_and(|w| w != rec.region && self.w.serves(w) && self.w.writable(w));
-            let tolerance = if bypassed {
-                ttl
-            } else {
-                self.objectives.rto_seconds.unwrap_or(ttl)
+            self.bypassed_since = match (bypassed, self.bypassed_since) {
+                (true, None) => Some(self.now),
+                (true, s) => s,
+                (false, _) => None,
             };
-            if self.now > since + tolerance {
+            let within_rto = since + self.objectives.rto_seconds.unwrap_or(ttl);
+            let deadline = match self.bypassed_since {
+                Some(b) => within_rto.min(b + ttl),
+                None => within_rto,
+            };
+            let tolerance = deadline.saturating_sub(since);
+            if self.now > deadline {
                 let m = format!("the public name `{}` answers `{}` while its database rejects writes, from t={since} s for more than {tolerance} s", rec.name, rec.region);
                 // The PRIMARY record's health check decides where traffic goes: it is what moved.
                 let primary = self
@@ -75,7 +85,7 @@ impl Run<'_> {
                 self.violate(&v::DNS_READ_ONLY, &primary, m);
                 self.now = before;
             } else {
-                let due = since + tolerance + 1;
+                let due = deadline + 1;
                 if self.reported.insert(format!("wake|{due}")) {
                     self.at(due, Ev::Wake);
                 }
@@ -109,6 +119,9 @@ impl Run<'_> {
                 if self.first_failure.is_some() && self.recovered.is_none() {
                     self.recovered = Some(from);
                 }
+                if let Some(start) = self.interrupted.take() {
+                    self.interruptions.push((start, from));
+                }
                 if let (Some(r), Some(sb)) = (&region, &self.split_brain) {
                     if r == sb {
                         self.split_brain_writes += secs;
@@ -122,6 +135,7 @@ impl Run<'_> {
             // Recovery is the start of the last stretch of served writes: failing again undoes it.
             self.first_failure.get_or_insert(from);
             self.recovered = None;
+            self.interrupted.get_or_insert(from);
         }
     }
 }

@@ -51,8 +51,14 @@ fn rate(expr: &str) -> Option<u64> {
 }
 
 /// Reads everything the simulator models; `primary`/`secondary` are the two regions.
-pub(crate) fn build(views: &[StackView], primary: &str, secondary: &str) -> World {
+pub(crate) fn build(
+    views: &[StackView],
+    ssm: serde_json::Map<String, Value>,
+    primary: &str,
+    secondary: &str,
+) -> World {
     let mut w = World {
+        ssm,
         primary_region: primary.to_string(),
         secondary_region: secondary.to_string(),
         ..World::default()
@@ -216,8 +222,24 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
         "AWS::Events::Rule" | "AWS::Scheduler::Schedule" => read_rule(w, v, r, key),
         "AWS::Lambda::Function" => {
             let role = r.metadata.get("Tandem").map(|t| s(t, "role"));
+            let checks_db = r
+                .metadata
+                .get("Tandem")
+                .and_then(|t| t.get("checksDatabase"))
+                .and_then(Value::as_bool)
+                == Some(true);
+            if role.as_deref() == Some("health") && checks_db {
+                w.health_checks_db.push(v.region.clone());
+            }
             if role.as_deref() == Some("probe") || r.logical == "ProbeFunction" {
                 let env = p.get("Environment").and_then(|e| e.get("Variables"));
+                // The URL itself, or the SSM parameter the probe reads it from at each run.
+                let stored = env
+                    .and_then(|e| e.get("PRIMARY_HEALTH_URL_PARAMETER"))
+                    .and_then(Value::as_str)
+                    .and_then(|name| w.ssm.get(name))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
                 let default_url = env
                     .and_then(Value::as_object)
                     .and_then(|o| {
@@ -225,7 +247,8 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                             .filter_map(Value::as_str)
                             .find(|x| x.starts_with("https://"))
                     })
-                    .map(str::to_string);
+                    .map(str::to_string)
+                    .or(stored);
                 w.probes.push(Probe {
                     key,
                     name: s(p, "FunctionName"),
@@ -322,6 +345,40 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                 lag: None,
                 durable: false,
             });
+        }
+        // Resources a plan copies to the secondary region's vault can be restored there, from a
+        // recovery point up to one backup interval old (AWS Backup cross-Region copy:
+        // https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html).
+        "AWS::Backup::BackupSelection" => {
+            let plan = base(&s(p, "BackupPlanId"));
+            let copies = v.resources.iter().any(|x| {
+                v.key(&x.logical) == plan
+                    && x.props
+                        .get("BackupPlan")
+                        .and_then(|b| b.get("BackupPlanRule"))
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|r| {
+                            r.get("CopyActions")
+                                .and_then(Value::as_array)
+                                .into_iter()
+                                .flatten()
+                        })
+                        .any(|c| {
+                            s(c, "DestinationBackupVaultArn")
+                                .contains(&format!(":backup:{}:", w.secondary_region))
+                        })
+            });
+            if copies {
+                let selected = p
+                    .get("BackupSelection")
+                    .and_then(|b| b.get("Resources"))
+                    .and_then(Value::as_array);
+                for res in selected.into_iter().flatten().filter_map(Value::as_str) {
+                    w.backed_up.push(base(res));
+                }
+            }
         }
         "AWS::Backup::BackupPlan" => {
             let rules = p

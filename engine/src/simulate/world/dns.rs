@@ -7,7 +7,7 @@ impl World {
     pub fn check_target(&self, i: usize) -> Option<bool> {
         let c = self.checks.get(i)?;
         match &c.kind {
-            CheckKind::Endpoint { region, .. } => Some(self.serves(region)),
+            CheckKind::Endpoint { region, .. } => Some(self.api_healthy(region)),
             CheckKind::Metric {
                 region,
                 name,

@@ -179,6 +179,12 @@ pub(crate) struct World {
     pub paging_topics: Vec<String>,
     /// Stacks the operator deploys at failover, with the parameters they read.
     pub failover_stacks: Vec<(String, Vec<super::template_view::ParamOrigin>)>,
+    /// Regions whose API health function answers healthy only when its database does.
+    pub health_checks_db: Vec<String>,
+    /// SSM parameters `deploy.sh` stores (name -> value, an earlier stage's output).
+    pub ssm: serde_json::Map<String, serde_json::Value>,
+    /// Stores an AWS Backup plan copies to a vault in the secondary region (restorable there).
+    pub backed_up: Vec<String>,
     /// The age of the newest recovery point a restore can use (AWS Backup schedule).
     pub backup_interval: Option<u64>,
     /// Notes on what the simulator could not model.
@@ -251,11 +257,28 @@ impl World {
                 .any(|r| r.region == region && self.deployed(&r.stack))
     }
 
+    /// Whether the region's API health endpoint answers healthy: the API serves and, when the
+    /// health function checks the database, a deployed cluster there has an instance.
+    pub fn api_healthy(&self, region: &str) -> bool {
+        self.serves(region)
+            && (!self.health_checks_db.iter().any(|r| r == region)
+                || (!(region == self.primary_region && self.primary_db_down)
+                    && self
+                        .clusters
+                        .iter()
+                        .any(|c| c.region == region && c.instances > 0 && self.deployed(&c.stack))))
+    }
+
     /// Whether a write in `region` is accepted by its database: the global database's writer
     /// (not while a promotion is under way), or a standalone cluster whose stack is deployed.
     pub fn writable(&self, region: &str) -> bool {
         if region == self.primary_region && self.primary_db_down {
             return false;
+        }
+        // Without a relational database, writes go to the region's own stores (tables,
+        // buckets): a region that serves accepts them.
+        if self.clusters.is_empty() {
+            return self.serves(region);
         }
         let global = self.promoting.is_none() && self.writer.as_deref() == Some(region);
         global
