@@ -3,7 +3,7 @@
 //! prove nothing a user typed is executed. Names are validated at load, so these topologies
 //! are built as values, past the loader: quoting must hold on its own.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -122,23 +122,22 @@ fn deploy_script_never_executes_names() {
     }
 }
 
-/// Each inline code span of RUNBOOK.md that is a command (`aws ...`, `curl ...`, `dig ...`),
+/// Each inline code span of RUNBOOK.md that is a command (`aws ...`, `curl ...`, `dig ...`,
+/// `export ...`, `psql ...`),
 /// run by bash with the stub tools: whatever the names, nothing else runs.
 #[test]
 fn runbook_commands_never_execute_names() {
     let dir = scratch("runbook");
     stub_tools(&dir);
     let runbook = synthesize(&hostile_topology()).runbook;
-    let mut commands = Vec::new();
-    for (i, part) in runbook.split('`').enumerate() {
-        let command = i % 2 == 1
-            && ["aws ", "curl ", "dig "]
+    let commands: Vec<String> = code_spans(&runbook)
+        .into_iter()
+        .filter(|c| {
+            ["aws ", "curl ", "dig ", "export ", "psql "]
                 .iter()
-                .any(|p| part.starts_with(p));
-        if command {
-            commands.push(part.to_string());
-        }
-    }
+                .any(|p| c.starts_with(p))
+        })
+        .collect();
     assert!(
         commands.len() >= 5,
         "expected the runbook's commands, found {commands:?}"
@@ -166,4 +165,48 @@ fn runbook_commands_never_execute_names() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The inline code spans of Markdown text, as CommonMark reads them: a run of N backticks
+/// opens a span that the next run of exactly N backticks closes; one space is stripped from
+/// each end when both ends have one.
+fn code_spans(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let run_at = |i: usize| chars[i..].iter().take_while(|c| **c == '`').count();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '`' {
+            i += 1;
+            continue;
+        }
+        let n = run_at(i);
+        let start = i + n;
+        let mut j = start;
+        let mut closed = None;
+        while j < chars.len() {
+            if chars[j] == '`' {
+                let m = run_at(j);
+                if m == n {
+                    closed = Some(j);
+                    break;
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        }
+        match closed {
+            Some(end) => {
+                let mut content: String = chars[start..end].iter().collect();
+                if content.len() >= 2 && content.starts_with(' ') && content.ends_with(' ') {
+                    content = content[1..content.len() - 1].to_string();
+                }
+                spans.push(content);
+                i = end + n;
+            }
+            None => i = start,
+        }
+    }
+    spans
 }
