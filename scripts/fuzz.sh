@@ -16,7 +16,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TARGETS=(load check_analyze synth apply_fix prices share_link autosave)
+TARGETS=(load check_analyze synth simulate apply_fix prices share_link autosave)
 
 target="${1:-}"
 seconds="${2:-300}"

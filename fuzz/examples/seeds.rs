@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             fs::read_to_string(&path)?,
         ));
     }
-    for target in ["load", "check_analyze", "synth"] {
+    for target in ["load", "check_analyze", "synth", "simulate"] {
         for (name, text) in topologies.iter().chain(&rejected) {
             write(&corpus.join(target), name, text.as_bytes())?;
         }

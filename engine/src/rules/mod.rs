@@ -34,6 +34,7 @@ mod e3013_same_region;
 mod e3016_dangling_reference;
 mod e3017_health_check_settings;
 mod e3020_unknown_region;
+mod e3023_automatic_failover_headless_secondary;
 mod e4001_rpo_exceeded;
 mod e4002_rto_exceeded;
 mod e5001_budget_exceeded;
@@ -297,6 +298,7 @@ pub(crate) const RULES: &[Rule] = &[
     e3020_unknown_region::RULE,
     w3021_failover_ttl::RULE,
     w3022_queue_without_consumer::RULE,
+    e3023_automatic_failover_headless_secondary::RULE,
     e4001_rpo_exceeded::RULE,
     e4002_rto_exceeded::RULE,
     i4003_unbounded_store::RULE,
