@@ -8,5 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 tandem_setup --web
 cd "$TANDEM_ROOT"
 PORT="${TANDEM_PORT:-8080}"
+# trunk refuses a watch-ignore path that does not exist (Trunk.toml lists generated folders).
+mkdir -p dist engine/pkg tests/artifacts target
 echo "Tandem console: http://127.0.0.1:$PORT  (building first; Ctrl-C stops it)"
 exec trunk serve --offline --release --address 127.0.0.1 --port "$PORT" "$@"

@@ -79,7 +79,7 @@ step js-package wasm-pack build engine --target web --out-dir "$SUITE_DIR/pkg" -
 # console is served (and built into dist/) while the suite builds its own copy and runs the
 # end-to-end tests against it; afterwards the served console must still answer.
 SERVE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-SERVE_LOG="$LOG_DIR/serve-alongside.log"
+SERVE_LOG="$LOG_DIR/serve.log"
 TANDEM_PORT="$SERVE_PORT" setsid bash scripts/serve.sh >"$SERVE_LOG" 2>&1 &
 SERVE_PID=$!
 stop_serve() { kill -- "-$SERVE_PID" 2>/dev/null || true; }
