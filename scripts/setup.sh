@@ -167,8 +167,8 @@ tandem_setup_locked() {
   # Foreground steps, in order: NAME|ESTIMATE|FUNCTION for each tool that is missing.
   local steps=()
   have_wasm_target || steps+=("the wasm32 target (rustup)|under a minute|install_wasm_target")
-  have_wasm_bindgen || steps+=("wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install)|about 2 min|install_wasm_bindgen")
-  have_trunk || steps+=("trunk $TRUNK_VERSION (cargo install)|about 4 min|install_trunk")
+  have_wasm_bindgen || steps+=("wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install)|about 4 min|install_wasm_bindgen")
+  have_trunk || steps+=("trunk $TRUNK_VERSION (cargo install)|about 9 min|install_trunk")
   if [ "$what" = "--all" ]; then
     have_wasm_pack || steps+=("wasm-pack $WASM_PACK_VERSION (cargo install)|about 3 min|install_wasm_pack")
     have_cargo_fuzz || steps+=("cargo-fuzz $CARGO_FUZZ_VERSION (cargo install)|about 4 min|install_cargo_fuzz")
