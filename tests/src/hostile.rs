@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 use tandem_engine::model::{load, load_bytes};
+use tandem_engine::rules::{apply_edit, Edit};
 use tandem_engine::synth::{synthesize, TemplateFormat};
 use tandem_engine::{presets, to_json};
 
@@ -37,31 +38,6 @@ fn edit(path: &'static str, value: Value) -> Input {
 
 fn reference_json() -> String {
     to_json(&presets::reference())
-}
-
-/// Sets `path` (`a.b[2].c`) in `v`.
-fn set(v: &mut Value, path: &str, new: Value) -> Result<(), String> {
-    let mut cur = v;
-    for part in path.split('.') {
-        let (key, index) = match part.split_once('[') {
-            Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (part, None),
-        };
-        // An optional field the reference leaves out is added.
-        if let Some(object) = cur.as_object_mut() {
-            object.entry(key).or_insert(Value::Null);
-        }
-        cur = cur
-            .get_mut(key)
-            .ok_or_else(|| format!("no field `{key}` in `{path}`"))?;
-        if let Some(i) = index {
-            cur = cur
-                .get_mut(i)
-                .ok_or_else(|| format!("no item {i} in `{path}`"))?;
-        }
-    }
-    *cur = new;
-    Ok(())
 }
 
 fn cases() -> Vec<Case> {
@@ -147,7 +123,11 @@ fn run(case: &Case) -> Result<(), String> {
             let mut v: Value =
                 serde_json::from_str(&reference_json()).map_err(|e| e.to_string())?;
             for (path, value) in edits {
-                set(&mut v, path, value.clone())?;
+                let edit = Edit::Set {
+                    path: (*path).into(),
+                    value: value.clone(),
+                };
+                apply_edit(&mut v, &edit).map_err(|e| e.to_string())?;
             }
             load(&v.to_string())
         }
