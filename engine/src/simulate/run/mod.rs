@@ -29,7 +29,10 @@ pub(crate) enum Ev {
     AlarmEval {
         alarm: usize,
     },
-    ClientResolve,
+    /// The client's cache expires: from now on it uses `answer` (a record index).
+    ClientSees {
+        answer: Option<usize>,
+    },
     PromotionDone {
         region: String,
     },
@@ -183,8 +186,8 @@ impl<'a> Run<'a> {
     }
 
     pub fn play(&mut self) {
-        // Before the outage: the client has resolved, schedules have ticked once.
-        self.at(0, Ev::ClientResolve);
+        // Before the outage: the client has resolved (observe() hands it the first answer),
+        // schedules have ticked once.
         for i in 0..self.w.schedules.len() {
             self.at(0, Ev::Tick { schedule: i });
         }
@@ -266,26 +269,7 @@ impl<'a> Run<'a> {
             }
             Ev::Tick { schedule } => self.tick(schedule),
             Ev::AlarmEval { alarm } => self.evaluate_alarm(alarm),
-            Ev::ClientResolve => {
-                let answer = self.w.answer();
-                if answer != self.client {
-                    let region = answer
-                        .and_then(|i| self.w.records.get(i))
-                        .map(|r| r.region.clone())
-                        .unwrap_or_default();
-                    self.log(
-                        "client",
-                        "client",
-                        format!("resolves the public name to `{region}`"),
-                        "",
-                    );
-                }
-                self.client = answer;
-                if self.now.is_multiple_of(self.w.ttl()) {
-                    let next = self.now + self.w.ttl();
-                    self.at(next, Ev::ClientResolve);
-                }
-            }
+            Ev::ClientSees { answer } => self.client_sees(answer),
             Ev::PromotionDone { region } => {
                 self.w.promoting = None;
                 self.w.writer = Some(region.clone());

@@ -14,6 +14,14 @@ impl Run<'_> {
             .map(|r| r.region.clone());
         let label = label.unwrap_or_else(|| "none".into());
         if self.dns.last().map(|c| &c.value) != Some(&label) {
+            // The client resolved before the outage; afterwards it is the worst-placed client:
+            // it resolved the second before each change and keeps the old answer one TTL.
+            if self.dns.is_empty() {
+                self.client_sees(answer);
+            } else {
+                let at = self.now + self.w.ttl();
+                self.at(at, Ev::ClientSees { answer });
+            }
             self.dns.push(ChangePoint {
                 t: self.now,
                 value: label.clone(),
@@ -91,6 +99,23 @@ impl Run<'_> {
                 }
             }
         }
+    }
+
+    /// The client's cached answer becomes `answer`.
+    pub(super) fn client_sees(&mut self, answer: Option<usize>) {
+        if answer != self.client {
+            let region = answer
+                .and_then(|i| self.w.records.get(i))
+                .map(|r| r.region.clone())
+                .unwrap_or_default();
+            self.log(
+                "client",
+                "client",
+                format!("resolves the public name to `{region}`"),
+                "",
+            );
+        }
+        self.client = answer;
     }
 
     /// Counts the request outcome for every second in [from, to): state is constant between events.
