@@ -99,10 +99,10 @@ export interface Failure { type: "failure"; error: { input: "topology" | "prices
 export interface Edit { op: "set" | "remove" | "push"; path: string; value?: unknown }
 export interface Finding { rule: string; severity: "error" | "warning" | "info"; area: string; path: string; message: string; help: string; fix?: { title: string; edits: Edit[] } }
 export type CheckAnswer = { type: "success"; errors: number; findings: Finding[]; suppressed: Finding[] } | Failure;
-export interface Phase { id: string; title: string; seconds: number; formula: string; source: string; path: string }
+export interface Phase { id: string; title: string; startSeconds: number; seconds: number; formula: string; source: string; path: string; events?: TimelineEvent[] }
 export interface StoreRpo { store: string; kind: string; path: string; durable: boolean; typicalSeconds: number | null; boundSeconds: number | null; boundPercentile: number | null; basis: string; source: string }
 export interface CostLine { side: "primary" | "secondary"; region: string; service: string; item: string; quantity: number; unit: string; unitPrice: number; freeQuantity?: number; amount: number; formula: string; priceItem: string; priceSource: string; priceAsOf: string }
-export type AnalyzeAnswer = { type: "success"; rpo: { stores: StoreRpo[]; worst: number | null; typicalSeconds: number | null; worstBound: number | null; boundSeconds: number | null }; rto: { phases: Phase[]; totalSeconds: number }; cost: { lines: CostLine[]; primaryTotal: number; secondaryTotal: number; total: number; byService: [string, number][]; missing: { side: "primary" | "secondary"; region: string; item: string }[]; currency: string } } | Failure;
+export type AnalyzeAnswer = { type: "success"; rpo: { stores: StoreRpo[]; worst: number | null; typicalSeconds: number | null; worstBound: number | null; boundSeconds: number | null }; rto: { scenario: "region-outage"; phases: Phase[]; totalSeconds: number | null }; cost: { lines: CostLine[]; primaryTotal: number; secondaryTotal: number; total: number; byService: [string, number][]; missing: { side: "primary" | "secondary"; region: string; item: string }[]; currency: string } } | Failure;
 export type SynthAnswer = { type: "success"; files: Record<string, string> } | Failure;
 export interface Violation { id: string; message: string; resource: string; t: number }
 export interface TimelineEvent { t: number; region: string; component: string; event: string; resource: string }

@@ -274,9 +274,10 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
     }
     let _ = writeln!(
         out,
-        "\nRTO {} (objective {})",
-        human_seconds(a.rto.total_seconds),
-        human_seconds(f64::from(t.objectives.rto_seconds))
+        "\nRTO {} (objective {}), simulated: `{}` of the synthesized stacks",
+        a.rto.total_text(),
+        human_seconds(f64::from(t.objectives.rto_seconds)),
+        a.rto.scenario
     );
     for p in &a.rto.phases {
         let _ = writeln!(
@@ -286,15 +287,6 @@ pub fn analysis_text(t: &Topology, a: &Analysis) -> String {
             human_seconds(p.seconds),
             p.formula
         );
-        for s in &p.steps {
-            let _ = writeln!(
-                out,
-                "    {:<18} {:>6}  {}",
-                format!("{:?}", s.step),
-                human_seconds(s.seconds),
-                s.note
-            );
-        }
     }
     let c = &a.cost;
     let _ = writeln!(
@@ -368,18 +360,20 @@ pub fn analysis_markdown(t: &Topology, a: &Analysis) -> String {
     }
     let _ = writeln!(
         out,
-        "\n**RTO {}** (objective {})\n",
-        human_seconds(a.rto.total_seconds),
-        human_seconds(f64::from(t.objectives.rto_seconds))
+        "\n**RTO {}** (objective {}), measured by simulating `{}` on the synthesized stacks\n",
+        a.rto.total_text(),
+        human_seconds(f64::from(t.objectives.rto_seconds)),
+        a.rto.scenario
     );
-    out.push_str("| phase | time | how |\n|---|---|---|\n");
+    out.push_str("| phase | from | time | how |\n|---|---|---|---|\n");
     for p in &a.rto.phases {
         let _ = writeln!(
             out,
-            "| {} | {} | {} |",
+            "| {} | {} | {} | {} |",
             p.title,
+            human_seconds(p.start_seconds),
             human_seconds(p.seconds),
-            p.formula
+            p.formula.replace('|', "\\|")
         );
     }
     let c = &a.cost;

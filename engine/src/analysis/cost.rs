@@ -1,8 +1,9 @@
 //! Monthly cost as line items: quantity x unit price = amount, each price from the table.
 //!
 //! Conventions: a month is 730 hours (2,628,000 s); per-second workload rates are multiplied
-//! by that. Workload traffic is served by the primary region, or split evenly for
-//! active/active. Under backup & restore the secondary runs only its key and backups until a
+//! by that. Workload traffic is split between the regions as the generated DNS records route
+//! it (`synth::dns::traffic_share`: the failover records send it all to the primary, for
+//! active/active too). Under backup & restore the secondary runs only its key and backups until a
 //! failover deploys the rest. The free tiers are not applied. Lines for what runs beside the
 //! application (logs, traces, backups, public IPv4, the failover mechanism) are in `cost_ops`.
 
@@ -73,7 +74,16 @@ impl CostReport {
         self.missing.len()
     }
 
-    /// Whether the total counts every billed item.
+    /// Says a quantity is a region's part of the traffic, when it is a part.
+fn share_note(share: f64) -> String {
+    if share > 0.0 && share < 1.0 {
+        format!(" x {share} (this region's share of traffic)")
+    } else {
+        String::new()
+    }
+}
+
+/// Whether the total counts every billed item.
     pub fn complete(&self) -> bool {
         self.unpriced_count() == 0
     }
@@ -181,13 +191,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
         missing: Vec::new(),
     };
     let w = &t.workload;
-    let aa = t.strategy == Strategy::ActiveActive;
-    let share = |side: Side| match (aa, side) {
-        (true, _) => 0.5,
-        (false, Side::Primary) => 1.0,
-        (false, Side::Secondary) => 0.0,
-    };
-    let share_note = if aa { " x 1/2 (active/active)" } else { "" };
+    let share = crate::synth::dns::traffic_share;
     let app_deployed = |side: Side| side == Side::Primary || t.strategy != Strategy::BackupRestore;
     let per_month = |rate: f64| rate * SECONDS_PER_MONTH;
 
@@ -215,7 +219,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                         "nat.gb",
                         w.nat_gb_per_month.get() * s,
                         "GB",
-                        format!("{} GB/month{}", w.nat_gb_per_month.get(), share_note),
+                        format!("{} GB/month{}", w.nat_gb_per_month.get(), share_note(s)),
                     );
                 }
             }
@@ -239,14 +243,14 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                         "endpoint.gb",
                         w.endpoint_gb_per_month.get() * s,
                         "GB",
-                        format!("{} GB/month{}", w.endpoint_gb_per_month.get(), share_note),
+                        format!("{} GB/month{}", w.endpoint_gb_per_month.get(), share_note(s)),
                     );
                 }
             }
         }
         if app_deployed(side) {
-            cost_ops::logs(&mut c, side, s, share_note);
-            cost_ops::traces(&mut c, side, s, share_note);
+            cost_ops::logs(&mut c, side, s, share_note(s));
+            cost_ops::traces(&mut c, side, s, share_note(s));
             cost_ops::sqs_polling(&mut c, side);
         }
         // One customer-managed key per region encrypts everything there.
@@ -270,7 +274,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} requests/month{}",
                     w.kms_requests_per_month.get(),
-                    share_note
+                    share_note(s)
                 ),
             );
         }
@@ -436,7 +440,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                     format!(
                         "{} reads per s x {SECONDS_PER_MONTH} s{part}{}",
                         w.table_reads_per_second.get(),
-                        share_note
+                        share_note(s)
                     ),
                 );
             }
@@ -568,7 +572,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} invocations{}",
                     f.invocations_per_month.get(),
-                    share_note
+                    share_note(s)
                 ),
             );
             let gb_s = n * f64::from(f.avg_duration_ms) / 1000.0 * f64::from(f.memory_mb) / 1024.0;
@@ -596,7 +600,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} calls/month{}",
                     w.api_requests_per_month.get(),
-                    share_note
+                    share_note(s)
                 ),
             );
         }
@@ -611,7 +615,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} messages x 3 (send, receive, delete){}",
                     w.messages_per_month.get(),
-                    share_note
+                    share_note(s)
                 ),
             );
         }
@@ -626,7 +630,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 format!(
                     "{} notifications/month{}",
                     w.notifications_per_month.get(),
-                    share_note
+                    share_note(s)
                 ),
             );
         }
@@ -638,7 +642,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                 "events.customMillion",
                 w.events_per_month.get() * s / 1e6,
                 "million events",
-                format!("{} events/month{}", w.events_per_month.get(), share_note),
+                format!("{} events/month{}", w.events_per_month.get(), share_note(s)),
             );
         }
     }

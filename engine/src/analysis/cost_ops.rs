@@ -45,7 +45,7 @@ pub(super) fn public_ipv4(c: &mut Coster<'_>, side: Side, gateways: f64) {
 
 /// Flow logs (`TrafficType: ALL`) in each deployed region; application logs where traffic
 /// is served; storage at twelve months of retention.
-pub(super) fn logs(c: &mut Coster<'_>, side: Side, share: f64, share_note: &str) {
+pub(super) fn logs(c: &mut Coster<'_>, side: Side, share: f64, share_note: String) {
     let w = &c.t.workload;
     let flow = w.flow_log_gb_per_month.get();
     // Application logs come from the API, the functions and the database; a topology with
@@ -92,7 +92,7 @@ pub(super) fn logs(c: &mut Coster<'_>, side: Side, share: f64, share_note: &str)
     );
 }
 
-pub(super) fn traces(c: &mut Coster<'_>, side: Side, share: f64, share_note: &str) {
+pub(super) fn traces(c: &mut Coster<'_>, side: Side, share: f64, share_note: String) {
     let t = c.t;
     if !t.api.as_ref().is_some_and(|a| a.tracing) || share == 0.0 {
         return;

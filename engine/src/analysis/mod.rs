@@ -1,6 +1,6 @@
-//! Design-time analysis: RPO per data store, RTO as a sum of phases, and monthly cost as line
-//! items priced from the price table. Every number says how it was made and where its inputs
-//! come from.
+//! Design-time analysis: RPO per data store, RTO measured by simulating a regional outage of
+//! the synthesized stacks (explained as phases), and monthly cost as line items priced from the
+//! price table. Every number says how it was made and where its inputs come from.
 
 pub mod billing;
 mod cost;
@@ -12,7 +12,7 @@ pub(crate) mod suggest;
 
 pub use cost::{CostLine, CostReport, MissingPrice, HOURS_PER_MONTH, SECONDS_PER_MONTH};
 pub use rpo::{bound_text, RpoReport, StoreKind, StoreRpo};
-pub use rto::{Phase, PhaseStep, RtoReport};
+pub use rto::{Phase, RtoReport};
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,20 @@ pub fn analyze(topology: &Topology, prices: &PriceTable) -> Analysis {
     Analysis {
         rpo: rpo::rpo(topology),
         rto: rto::rto(topology),
+        cost: cost::cost(topology, prices),
+    }
+}
+
+/// RPO and cost only: what budget and RPO suggestions compare (the RTO, which synthesizes and
+/// simulates, is left empty).
+pub(crate) fn analyze_without_rto(topology: &Topology, prices: &PriceTable) -> Analysis {
+    Analysis {
+        rpo: rpo::rpo(topology),
+        rto: RtoReport {
+            scenario: String::new(),
+            phases: Vec::new(),
+            total_seconds: None,
+        },
         cost: cost::cost(topology, prices),
     }
 }

@@ -1,39 +1,50 @@
-//! Recovery time as a sum of phases, each with its value, formula and source.
+//! Recovery time, measured: the `region-outage` simulation of the synthesized stacks sets the
+//! RTO, and the phases explain it, each between two milestones of the simulated timeline.
+//!
+//! The milestones follow the failover's critical path in order: the primary-down alarm fires
+//! (detection), an execution or `deploy.sh --failover` starts (decision), the execution starts
+//! after the failover deploy (provisioning), the operator approves (approval), the database
+//! action is accepted (orchestration), the secondary writes (database), the public name answers
+//! the secondary (DNS) and the worst-placed client follows (client caches). A milestone reached
+//! before the previous one ran in parallel (automatic failover moves DNS on the endpoint check
+//! while the database is still promoted) and is off the critical path: the phase that covers it
+//! says so. The last phase ends at the measured RTO, so the phases always add up to it.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Decision, PromotionWait, Step, Strategy, Topology};
+use crate::model::Topology;
+use crate::simulate::{simulate_topology, Scenario, Simulation, TimelineEvent, HORIZON};
 
-/// One phase of a regional failover.
+/// One phase of a regional failover, between two milestones of the simulated timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Phase {
-    /// `detection`, `decision`, `provisioning`, `orchestration`, `database`, `dns`, `warmup`.
+    /// `detection`, `decision`, `provisioning`, `approval`, `orchestration`, `database`, `dns`,
+    /// `clients`, `warmup`, `unrecovered`.
     pub id: String,
     pub title: String,
+    /// Seconds after the outage began when the phase starts.
+    pub start_seconds: f64,
     pub seconds: f64,
+    /// What ends the phase, in the simulation's words, and what drives its length.
     pub formula: String,
     pub source: String,
     /// The field a user would change to shorten the phase.
     pub path: String,
+    /// The simulated timeline events inside the phase (its end included).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub steps: Vec<PhaseStep>,
-}
-
-/// A step inside the orchestration phase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PhaseStep {
-    pub step: Step,
-    pub seconds: f64,
-    pub note: String,
+    pub events: Vec<TimelineEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RtoReport {
+    /// The simulated scenario the RTO comes from: `region-outage`.
+    pub scenario: String,
     pub phases: Vec<Phase>,
-    pub total_seconds: f64,
+    /// Outage start to the first second writes through the public name succeed again;
+    /// `None` when they never do within the simulated 6 h.
+    pub total_seconds: Option<f64>,
 }
 
 impl RtoReport {
@@ -46,202 +57,253 @@ impl RtoReport {
                 _ => Some(p),
             })
     }
-}
 
-/// Timings AWS documents or Tandem assumes, in one place.
-pub(crate) mod timing {
-    /// One CloudWatch alarm evaluation period on the health check.
-    pub const ALARM_PERIOD: f64 = 60.0;
-    /// Aurora Global Database: "a secondary is promoted in under 1 min".
-    pub const PROMOTION: f64 = 60.0;
-    /// Tandem estimate: adding a Serverless v2 instance to a headless cluster.
-    pub const ADD_INSTANCE: f64 = 600.0;
-    /// Tandem estimate: restoring an Aurora cluster from a copied snapshot.
-    pub const RESTORE: f64 = 3600.0;
-    /// Tandem estimate: deploying the application stacks in the secondary region.
-    pub const PROVISION: f64 = 1800.0;
-    /// Serverless v2 resume from auto-pause.
-    pub const RESUME: f64 = 15.0;
-    /// Lambda cold start: "under 100 ms to over 1 s".
-    pub const COLD_START: f64 = 1.0;
-    pub const CHECK_HEALTH: f64 = 5.0;
-    pub const API_CALL: f64 = 2.0;
-    pub const VALIDATE: f64 = 10.0;
-    pub const NOTIFY: f64 = 1.0;
+    /// The RTO for people: `20 min 30 s`, or `not within 6 h`.
+    pub fn total_text(&self) -> String {
+        match self.total_seconds {
+            Some(s) => super::human_seconds(s),
+            None => format!("not within {}", super::human_seconds(HORIZON as f64)),
+        }
+    }
+
+    /// Whether the RTO meets an objective in seconds.
+    pub fn meets(&self, objective_seconds: f64) -> bool {
+        self.total_seconds.is_some_and(|s| s <= objective_seconds)
+    }
 }
 
 const R53: &str = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
 const CW: &str =
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html";
-const AURORA: &str =
-    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html";
-const SFN: &str =
-    "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html";
+const AURORA: &str = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
+const SFN: &str = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html";
+const CFN: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-cli-creating-stack.html";
 const TTL: &str = "https://aws.amazon.com/route53/faqs/";
-const LAMBDA: &str = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html";
-const ESTIMATE: &str = "https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html";
+const SIM: &str = "docs/simulation.md";
 
+/// Simulates a regional outage of `t`'s synthesized stacks and explains the measured RTO.
 pub(crate) fn rto(t: &Topology) -> RtoReport {
-    use timing::*;
-    let mut phases = Vec::new();
+    explain(t, &simulate_topology(t, Scenario::RegionOutage))
+}
+
+/// One milestone of the critical path, with the phase that ends at it.
+struct Milestone<'a> {
+    id: &'static str,
+    title: &'static str,
+    at: Option<(u64, &'a str)>,
+    why: String,
+    source: &'static str,
+    path: &'static str,
+}
+
+/// The phases of a `region-outage` simulation of `t`.
+pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
+    let secondary = t.secondary.region.as_str();
+    let first = |pred: &dyn Fn(&TimelineEvent) -> bool| -> Option<(u64, &str)> {
+        sim.timeline
+            .iter()
+            .find(|e| pred(e))
+            .map(|e| (e.t, e.event.as_str()))
+    };
+    let detection = first(&|e| e.component == "cloudwatch" && e.event.ends_with("goes to ALARM"));
+    let deploy = first(&|e| e.component == "operator" && e.event == "runs deploy.sh --failover");
+    let started = first(&|e| e.component == "stepfunctions" && e.event.starts_with("execution started"));
+    let decision = match (deploy, started) {
+        (Some(d), Some(s)) if s.0 < d.0 => Some(s),
+        (Some(d), _) => Some(d),
+        (None, s) => s,
+    };
+    let provisioning = match (deploy, started) {
+        (Some(d), Some(s)) if s.0 >= d.0 => Some(s),
+        _ => None,
+    };
+    let approval = first(&|e| e.component == "operator" && e.event.starts_with("approves"));
+    let action = first(&|e| {
+        e.component == "aurora"
+            && (e.event.ends_with(&format!("to `{secondary}` accepted"))
+                || e.event.starts_with("an instance is requested"))
+    });
+    let writer = sim
+        .writer
+        .iter()
+        .find(|c| c.t > 0 && c.value == secondary)
+        .map(|c| (c.t, "the secondary cluster writes"));
+    let dns = sim
+        .dns
+        .iter()
+        .find(|c| c.t > 0 && c.value == secondary)
+        .map(|c| (c.t, "the public name answers the secondary region"));
+    let clients = first(&|e| {
+        e.component == "client" && e.event == format!("resolves the public name to `{secondary}`")
+    });
     let hc = &t.dns.health_check;
-    phases.push(Phase {
-        id: "detection".into(),
-        title: "Detection".into(),
-        seconds: f64::from(hc.interval_seconds) * f64::from(hc.failure_threshold),
-        formula: format!(
-            "health-check interval {} s x failure threshold {}",
-            hc.interval_seconds, hc.failure_threshold
-        ),
-        source: R53.into(),
-        path: "dns.healthCheck.intervalSeconds".into(),
-        steps: Vec::new(),
-    });
-    let (decision, formula) = match t.failover.decision {
-        Decision::Automatic => {
-            (ALARM_PERIOD, format!("automatic: one {ALARM_PERIOD} s alarm period starts the state machine"))
+    let decision_why = match t.failover.decision {
+        crate::model::Decision::Automatic => {
+            "automatic: an EventBridge rule on the alarm starts the state machine".to_string()
         }
-        Decision::Manual { approval_minutes } => (
-            ALARM_PERIOD + f64::from(approval_minutes) * 60.0,
-            format!("{ALARM_PERIOD} s alarm period pages the operator + {approval_minutes} min to approve"),
-        ),
+        crate::model::Decision::Manual { .. } => {
+            "the alarm's email reaches the operator, who starts the runbook".to_string()
+        }
     };
-    phases.push(Phase {
-        id: "decision".into(),
-        title: "Decision".into(),
-        seconds: decision,
-        formula,
-        source: CW.into(),
-        path: "failover.decision".into(),
-        steps: Vec::new(),
-    });
-    if t.strategy == Strategy::BackupRestore {
-        phases.push(Phase {
-            id: "provisioning".into(),
-            title: "Provisioning".into(),
-            seconds: PROVISION,
-            formula: format!(
-                "deploy the application stacks in {} (Tandem estimate)",
-                t.secondary.region
+    let marks = [
+        Milestone {
+            id: "detection",
+            title: "Detection",
+            at: detection,
+            why: format!(
+                "the probe in {secondary} checks the primary every minute; the alarm needs {} failed minutes",
+                hc.failure_threshold.clamp(1, 10)
             ),
-            source: ESTIMATE.into(),
-            path: "strategy".into(),
-            steps: Vec::new(),
-        });
-    }
-    let promotion = match &t.database {
-        Some(db) if db.global => PROMOTION,
-        Some(_) => RESTORE,
-        None => 0.0,
-    };
-    let mut steps = Vec::new();
-    for step in &t.failover.steps {
-        let (seconds, note) = match step {
-            Step::CheckHealth => (CHECK_HEALTH, "confirm the primary is down".to_string()),
-            Step::Approval => (0.0, "counted in the decision phase".into()),
-            Step::PromoteDatabase => (API_CALL, "FailoverGlobalCluster call".into()),
-            Step::WaitForPromotion => match t.failover.promotion_wait {
-                PromotionWait::Poll { interval_seconds } => {
-                    let i = f64::from(interval_seconds.max(1));
-                    let observed = (promotion / i).ceil() * i;
-                    (observed - promotion, format!("polling every {interval_seconds} s notices promotion after {observed} s"))
-                }
-                PromotionWait::Fixed { seconds } => {
-                    let s = f64::from(seconds);
-                    (
-                        (s - promotion).max(0.0),
-                        format!("a fixed {seconds} s wait"),
-                    )
-                }
-            },
-            Step::SwitchDns => (
-                API_CALL,
-                "mark the primary unhealthy so Route 53 answers with the secondary".into(),
-            ),
-            Step::Validate => (VALIDATE, "run the validator function".into()),
-            Step::Notify => (NOTIFY, "publish to the alert topic".into()),
-        };
-        steps.push(PhaseStep {
-            step: *step,
-            seconds,
-            note,
-        });
-    }
-    phases.push(Phase {
-        id: "orchestration".into(),
-        title: "Orchestration".into(),
-        seconds: steps.iter().map(|s| s.seconds).sum(),
-        formula: format!(
-            "{} state machine steps in {}",
-            steps.len(),
-            t.secondary.region
-        ),
-        source: SFN.into(),
-        path: "failover.steps".into(),
-        steps,
-    });
-    if let Some(db) = &t.database {
-        let (seconds, formula, path) = if !db.global {
-            (
-                RESTORE,
-                "restore the cluster from the copied snapshot (Tandem estimate)".to_string(),
-                "database.global",
-            )
-        } else if db.secondary_instances == 0 {
-            (
-                PROMOTION + ADD_INSTANCE,
-                format!("add an instance to the headless cluster ({ADD_INSTANCE} s, Tandem estimate) + promotion {PROMOTION} s"),
-                "database.secondaryInstances",
-            )
-        } else {
-            (
-                PROMOTION,
-                format!("promotion of the secondary cluster, under {PROMOTION} s"),
-                "database.secondaryInstances",
-            )
-        };
-        phases.push(Phase {
-            id: "database".into(),
-            title: "Database".into(),
-            seconds,
-            formula,
-            source: AURORA.into(),
-            path: path.into(),
-            steps: Vec::new(),
-        });
-    }
-    phases.push(Phase {
-        id: "dns".into(),
-        title: "DNS".into(),
-        seconds: f64::from(t.dns.ttl_seconds),
-        formula: format!(
-            "clients keep the old answer for the TTL, {} s",
-            t.dns.ttl_seconds
-        ),
-        source: TTL.into(),
-        path: "dns.ttlSeconds".into(),
-        steps: Vec::new(),
-    });
-    let paused = t
-        .database
-        .as_ref()
-        .is_some_and(|db| db.min_acu.get() == 0.0);
-    phases.push(Phase {
-        id: "warmup".into(),
-        title: "Warm-up".into(),
-        seconds: COLD_START + if paused { RESUME } else { 0.0 },
-        formula: if paused {
-            format!("Lambda cold start {COLD_START} s + Aurora resume from pause {RESUME} s")
-        } else {
-            format!("Lambda cold start {COLD_START} s; Aurora already runs at its minimum capacity")
+            source: CW,
+            path: "dns.healthCheck.failureThreshold",
         },
-        source: LAMBDA.into(),
-        path: "database.minAcu".into(),
-        steps: Vec::new(),
-    });
-    let total_seconds = phases.iter().map(|p| p.seconds).sum();
+        Milestone {
+            id: "decision",
+            title: "Decision",
+            at: decision,
+            why: decision_why,
+            source: CW,
+            path: "failover.decision",
+        },
+        Milestone {
+            id: "provisioning",
+            title: "Provisioning",
+            at: provisioning,
+            why: format!("`deploy.sh --failover` deploys the application stacks in {secondary}"),
+            source: CFN,
+            path: "strategy",
+        },
+        Milestone {
+            id: "approval",
+            title: "Approval",
+            at: approval,
+            why: "the state machine asks for approval by email and waits for the operator".into(),
+            source: SFN,
+            path: "failover.decision",
+        },
+        Milestone {
+            id: "orchestration",
+            title: "Orchestration",
+            at: action,
+            why: "the state machine's steps before the database action, with their retries".into(),
+            source: SFN,
+            path: "failover.steps",
+        },
+        Milestone {
+            id: "database",
+            title: "Database",
+            at: writer,
+            why: "the secondary cluster is promoted (and given a writer instance if it has none)"
+                .into(),
+            source: AURORA,
+            path: "database.secondaryInstances",
+        },
+        Milestone {
+            id: "dns",
+            title: "DNS",
+            at: dns,
+            why: "the state machine sees the writer, publishes the switch metric; its alarm and Route 53's health check follow".into(),
+            source: R53,
+            path: "failover.promotionWait",
+        },
+        Milestone {
+            id: "clients",
+            title: "Client caches",
+            at: clients,
+            why: format!(
+                "a client that resolved just before the change keeps the old answer for the {} s TTL",
+                t.dns.ttl_seconds
+            ),
+            source: TTL,
+            path: "dns.ttlSeconds",
+        },
+    ];
+    let end = sim.rto_seconds;
+    let limit = end.unwrap_or(HORIZON);
+    let mut phases: Vec<Phase> = Vec::new();
+    let mut cursor = 0u64;
+    let mut parallel: Vec<String> = Vec::new();
+    for m in &marks {
+        let Some((at, what)) = m.at else { continue };
+        if at > limit {
+            continue;
+        }
+        if at < cursor {
+            parallel.push(format!("{} (`{what}`) already at {at} s", m.title.to_lowercase()));
+            continue;
+        }
+        if at == cursor && !phases.is_empty() {
+            // Reached the same second as the previous milestone: no time of its own.
+            continue;
+        }
+        let mut formula = format!("`{what}` at {at} s: {}", m.why);
+        if !parallel.is_empty() {
+            formula.push_str(&format!("; in parallel: {}", parallel.join(", ")));
+            parallel.clear();
+        }
+        phases.push(phase(sim, m.id, m.title, cursor, at, formula, m.source, m.path));
+        cursor = at;
+    }
+    match end {
+        Some(end) if end > cursor || phases.is_empty() => {
+            let mut formula = format!("writes through the public name succeed at {end} s");
+            if !parallel.is_empty() {
+                formula.push_str(&format!("; in parallel: {}", parallel.join(", ")));
+            }
+            phases.push(phase(sim, "warmup", "Until writes succeed", cursor, end, formula, SIM, "strategy"));
+        }
+        Some(_) => {
+            if let (Some(last), false) = (phases.last_mut(), parallel.is_empty()) {
+                last.formula
+                    .push_str(&format!("; in parallel: {}", parallel.join(", ")));
+            }
+        }
+        None => phases.push(phase(
+            sim,
+            "unrecovered",
+            "Not recovered",
+            cursor,
+            HORIZON,
+            format!(
+                "writes through the public name never succeed again within {} h (see `tandem simulate --scenario region-outage`)",
+                HORIZON / 3600
+            ),
+            SIM,
+            "failover.steps",
+        )),
+    }
     RtoReport {
+        scenario: Scenario::RegionOutage.name().into(),
         phases,
-        total_seconds,
+        total_seconds: end.map(|s| s as f64),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn phase(
+    sim: &Simulation,
+    id: &str,
+    title: &str,
+    from: u64,
+    to: u64,
+    formula: String,
+    source: &str,
+    path: &str,
+) -> Phase {
+    let events = sim
+        .timeline
+        .iter()
+        .filter(|e| (e.t > from || (from == 0 && e.t == 0)) && e.t <= to)
+        .cloned()
+        .collect();
+    Phase {
+        id: id.into(),
+        title: title.into(),
+        start_seconds: from as f64,
+        seconds: to.saturating_sub(from) as f64,
+        formula,
+        source: source.into(),
+        path: path.into(),
+        events,
     }
 }

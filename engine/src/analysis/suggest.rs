@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{analyze, human_seconds, usd, Analysis};
+use super::{analyze, analyze_without_rto, human_seconds, usd, Analysis};
 use crate::catalog::MRSC_REGIONS;
 use crate::model::{Consistency, Decision, NatMode, Step, Topology};
 use crate::prices::PriceTable;
@@ -36,7 +36,7 @@ fn meets(goal: Goal, t: &Topology, a: &Analysis) -> bool {
             .rpo
             .typical_seconds
             .is_some_and(|s| s <= f64::from(t.objectives.rpo_seconds)),
-        Goal::Rto => a.rto.total_seconds <= f64::from(t.objectives.rto_seconds),
+        Goal::Rto => a.rto.meets(f64::from(t.objectives.rto_seconds)),
         Goal::Budget => a.cost.total <= t.objectives.monthly_budget_usd.get(),
     }
 }
@@ -223,7 +223,10 @@ pub(crate) fn cheapest(
         let Ok(changed) = apply_fix(t, &fix) else {
             continue;
         };
-        let after = analyze(&changed, prices);
+        let after = match goal {
+            Goal::Rto => analyze(&changed, prices),
+            Goal::Rpo | Goal::Budget => analyze_without_rto(&changed, prices),
+        };
         if !meets(goal, &changed, &after) {
             continue;
         }
@@ -271,8 +274,8 @@ fn describe(goal: Goal, before: &Analysis, after: &Analysis) -> String {
             }
             parts.push(format!(
                 "RTO {} -> {}, {money}",
-                human_seconds(before.rto.total_seconds),
-                human_seconds(after.rto.total_seconds)
+                before.rto.total_text(),
+                after.rto.total_text()
             ));
             parts.join("; ")
         }

@@ -6,7 +6,7 @@ pub(crate) const RULE: Rule = Rule {
     meta: RuleMeta {
         id: "E4002",
         title: "RTO objective exceeded",
-        description: "RTO is the sum of detection, decision, provisioning, orchestration, database, DNS and warm-up phases; it must not exceed the objective. The finding names the dominant phase and the cheapest change that meets the objective.",
+        description: "RTO is measured by simulating a regional outage of the synthesized stacks (outage start to the first second writes through the public name succeed again) and explained as phases; it must not exceed the objective. The finding names the dominant phase and the cheapest change that meets the objective.",
         source: "https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/business-continuity-plan-bcp.html",
         defects: &[],
     },
@@ -16,7 +16,7 @@ pub(crate) const RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let rto = &ctx.analysis.rto;
     let objective = f64::from(ctx.t.objectives.rto_seconds);
-    if rto.total_seconds <= objective {
+    if rto.meets(objective) {
         return;
     }
     let Some(phase) = rto.dominant() else { return };
@@ -32,8 +32,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         &RULE.meta,
         &phase.path,
         format!(
-            "recovery time is {}, above the {} RTO objective; {} takes the longest ({}, {})",
-            human_seconds(rto.total_seconds),
+            "recovery time in a simulated regional outage is {}, above the {} RTO objective; {} takes the longest ({}, {})",
+            rto.total_text(),
             human_seconds(objective),
             phase.id,
             human_seconds(phase.seconds),

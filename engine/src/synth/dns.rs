@@ -18,6 +18,18 @@ use crate::model::{Api, Decision, FailoverRole, Side, Topology};
 /// The metric the switch alarm watches, in the `Tandem` namespace.
 pub(crate) const SWITCH_METRIC: &str = "FailoverSwitch";
 
+/// The share of requests `side` serves while both regions are healthy, as the generated records
+/// route them. The records are a failover pair: Route 53 answers with the PRIMARY record
+/// whenever its health check passes, so the primary region serves every request, whatever the
+/// strategy says (active/active included). Cost splits traffic by this, so the two cannot
+/// disagree.
+pub(crate) fn traffic_share(side: Side) -> f64 {
+    match side {
+        Side::Primary => 1.0,
+        Side::Secondary => 0.0,
+    }
+}
+
 /// Whether synthesis generates the API, its custom domain and the failover records.
 pub(crate) fn has_api(t: &Topology) -> bool {
     t.api

@@ -17,7 +17,7 @@ mod alerting;
 mod app;
 mod compute;
 mod database;
-mod dns;
+pub(crate) mod dns;
 mod failover;
 mod network;
 mod plan;

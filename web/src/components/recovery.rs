@@ -19,7 +19,13 @@ pub fn Recovery() -> Html {
     let o = &state.topology.objectives;
     let fmt = |s: Option<f64>| s.map_or("unbounded".to_string(), human_seconds);
     let worst = a.rpo.worst;
-    let rto = a.rto.total_seconds;
+    // An RTO that never ends is drawn to the end of the simulated horizon.
+    let rto = a
+        .rto
+        .phases
+        .last()
+        .map_or(0.0, |p| p.start_seconds + p.seconds);
+    let rto_text = a.rto.total_text();
     let objective = f64::from(o.rto_seconds);
     let scale = rto.max(objective).max(1.0);
     let width = 640.0;
@@ -45,7 +51,7 @@ pub fn Recovery() -> Html {
         }
     }).collect();
     let total_y = 10.0 + row * a.rto.phases.len() as f64;
-    let ok = rto <= objective;
+    let ok = a.rto.meets(objective);
     html! {
         <section class="view recovery" id="recovery" aria-label="Recovery">
             <h3>{ tandem_engine::report::rpo_headline(a) }<span class="objective">{ format!(" objective {}", human_seconds(f64::from(o.rpo_seconds))) }</span></h3>
@@ -62,9 +68,9 @@ pub fn Recovery() -> Html {
                     }) }
                 </tbody>
             </table>
-            <h3>{ format!("RTO {}", human_seconds(rto)) }<span class="objective">{ format!(" objective {}", human_seconds(objective)) }</span></h3>
+            <h3>{ format!("RTO {rto_text}") }<span class="objective">{ format!(" objective {}, measured in a simulated regional outage", human_seconds(objective)) }</span></h3>
             <svg class="waterfall" viewBox={format!("0 0 {width} {height}")} role="img"
-                aria-label={format!("RTO {} against an objective of {}", human_seconds(rto), human_seconds(objective))}>
+                aria-label={format!("RTO {rto_text} against an objective of {}", human_seconds(objective))}>
                 { for bars }
                 <g class="total">
                     <text x="140" y={(total_y + 17.0).to_string()} text-anchor="end">{ "Total" }</text>
@@ -73,11 +79,12 @@ pub fn Recovery() -> Html {
                 <line x1={x(objective).to_string()} x2={x(objective).to_string()} y1="4" y2={(height - 4.0).to_string()} class="objective-line" />
                 <text x={x(objective).to_string()} y={(height - 2.0).to_string()} text-anchor="middle" class="objective-label">{ "objective" }</text>
             </svg>
-            <table class="steps">
-                <thead><tr><th>{ "Orchestration step" }</th><th>{ "Time" }</th><th>{ "What" }</th></tr></thead>
+            <table class="steps timeline">
+                <caption>{ format!("Simulated timeline: `{}` of the synthesized stacks", a.rto.scenario) }</caption>
+                <thead><tr><th>{ "At" }</th><th>{ "Phase" }</th><th>{ "Where" }</th><th>{ "What happens" }</th></tr></thead>
                 <tbody>
-                    { for a.rto.phases.iter().flat_map(|p| p.steps.iter()).map(|s| html! {
-                        <tr><td>{ format!("{:?}", s.step) }</td><td>{ human_seconds(s.seconds) }</td><td>{ &s.note }</td></tr>
+                    { for a.rto.phases.iter().flat_map(|p| p.events.iter().map(move |e| (p, e))).map(|(p, e)| html! {
+                        <tr><td>{ human_seconds(e.t as f64) }</td><td>{ &p.title }</td><td>{ format!("{} {}", e.region, e.component) }</td><td>{ &e.event }{ if e.resource.is_empty() { String::new() } else { format!(" ({})", e.resource) } }</td></tr>
                     }) }
                 </tbody>
             </table>

@@ -25,7 +25,7 @@ pub fn Summary() -> Html {
         .rpo
         .typical_seconds
         .is_some_and(|s| s <= f64::from(o.rpo_seconds));
-    let rto_ok = a.rto.total_seconds <= f64::from(o.rto_seconds);
+    let rto_ok = a.rto.meets(f64::from(o.rto_seconds));
     // A total that lacks prices is a lower bound: never green.
     let cost_ok = a.cost.total <= o.monthly_budget_usd.get() && a.cost.complete();
     let card = |id: &str, title: &str, value: String, sub: String, ok: bool| {
@@ -41,7 +41,7 @@ pub fn Summary() -> Html {
         <div class="summary">
             { card("card-findings", "Findings", count(errors, "error"), count(warnings, "warning"), errors == 0) }
             { card("card-rpo", "RPO (typical)", rpo, format!("bound {} · objective {}", rpo_bound, human_seconds(f64::from(o.rpo_seconds))), rpo_ok) }
-            { card("card-rto", "RTO", human_seconds(a.rto.total_seconds), format!("objective {}", human_seconds(f64::from(o.rto_seconds))), rto_ok) }
+            { card("card-rto", "RTO", a.rto.total_text(), format!("objective {}", human_seconds(f64::from(o.rto_seconds))), rto_ok) }
             { card("card-cost", "Monthly cost", tandem_engine::report::cost_headline(&a.cost), format!("budget {}", usd(o.monthly_budget_usd.get())), cost_ok) }
         </div>
     }
