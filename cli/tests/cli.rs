@@ -190,13 +190,13 @@ fn analyze_in_every_format() {
     let good = topology(dir.path(), "good.json", |_| {});
     let o = tandem(&["analyze", good.to_str().unwrap()]);
     assert_eq!(code(&o), 0);
-    assert!(stdout(&o).contains("RTO 14 min 51 s"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("RTO 21 min 30 s"), "{}", stdout(&o));
     let o = tandem(&["analyze", good.to_str().unwrap(), "--format", "json"]);
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(doc["schema"], "tandem-analysis/1");
-    assert_eq!(doc["rto"]["totalSeconds"], 891.0);
+    assert_eq!(doc["rto"]["totalSeconds"], 1290.0);
     let o = tandem(&["analyze", good.to_str().unwrap(), "--format", "markdown"]);
-    assert!(stdout(&o).contains("| Detection | 1 min 30 s |"));
+    assert!(stdout(&o).contains("| Detection | 0 s | 4 min |"));
     let o = tandem(&["analyze", dir.path().join("nope.json").to_str().unwrap()]);
     assert_eq!(code(&o), 2);
 }

@@ -31,7 +31,7 @@ fn check_analyze_and_synth_answer_as_the_rust_functions_do() {
     assert_eq!(checked["errors"], 1);
     assert_eq!(checked["findings"][0]["rule"], "E1002");
     let analysed = as_json(js::analyze(&t, None));
-    assert_eq!(analysed["rto"]["totalSeconds"], 891.0);
+    assert_eq!(analysed["rto"]["totalSeconds"], 1290.0);
     let synth = as_json(js::synth(&t, Some(true)));
     assert!(synth["files"]["primary.template.yaml"]
         .as_str()

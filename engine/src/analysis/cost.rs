@@ -74,16 +74,7 @@ impl CostReport {
         self.missing.len()
     }
 
-    /// Says a quantity is a region's part of the traffic, when it is a part.
-fn share_note(share: f64) -> String {
-    if share > 0.0 && share < 1.0 {
-        format!(" x {share} (this region's share of traffic)")
-    } else {
-        String::new()
-    }
-}
-
-/// Whether the total counts every billed item.
+    /// Whether the total counts every billed item.
     pub fn complete(&self) -> bool {
         self.unpriced_count() == 0
     }
@@ -243,7 +234,11 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
                         "endpoint.gb",
                         w.endpoint_gb_per_month.get() * s,
                         "GB",
-                        format!("{} GB/month{}", w.endpoint_gb_per_month.get(), share_note(s)),
+                        format!(
+                            "{} GB/month{}",
+                            w.endpoint_gb_per_month.get(),
+                            share_note(s)
+                        ),
                     );
                 }
             }
@@ -411,7 +406,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
             &[Side::Primary]
         };
         for &side in sides {
-            let label = if side == Side::Primary || aa {
+            let label = if side == Side::Primary || share(side) > 0.0 {
                 "Write request units"
             } else {
                 "Replicated write request units"
@@ -769,4 +764,12 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
+}
+/// Says a quantity is a region's part of the traffic, when it is a part.
+fn share_note(share: f64) -> String {
+    if share > 0.0 && share < 1.0 {
+        format!(" x {share} (this region's share of traffic)")
+    } else {
+        String::new()
+    }
 }

@@ -46,6 +46,7 @@ pub(crate) fn analyze_without_rto(topology: &Topology, prices: &PriceTable) -> A
             scenario: String::new(),
             phases: Vec::new(),
             total_seconds: None,
+            unmeasured: None,
         },
         cost: cost::cost(topology, prices),
     }

@@ -43,8 +43,11 @@ pub struct RtoReport {
     pub scenario: String,
     pub phases: Vec<Phase>,
     /// Outage start to the first second writes through the public name succeed again;
-    /// `None` when they never do within the simulated 6 h.
+    /// `None` when they never do within the simulated 6 h, or when there is nothing to measure.
     pub total_seconds: Option<f64>,
+    /// Why there is nothing to measure: the topology has no API behind a public name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmeasured: Option<String>,
 }
 
 impl RtoReport {
@@ -60,15 +63,16 @@ impl RtoReport {
 
     /// The RTO for people: `20 min 30 s`, or `not within 6 h`.
     pub fn total_text(&self) -> String {
-        match self.total_seconds {
-            Some(s) => super::human_seconds(s),
-            None => format!("not within {}", super::human_seconds(HORIZON as f64)),
+        match (self.total_seconds, &self.unmeasured) {
+            (Some(s), _) => super::human_seconds(s),
+            (None, Some(_)) => "not measured".into(),
+            (None, None) => format!("not within {}", super::human_seconds(HORIZON as f64)),
         }
     }
 
-    /// Whether the RTO meets an objective in seconds.
+    /// Whether the RTO meets an objective in seconds (with nothing to measure, nothing misses).
     pub fn meets(&self, objective_seconds: f64) -> bool {
-        self.total_seconds.is_some_and(|s| s <= objective_seconds)
+        self.unmeasured.is_some() || self.total_seconds.is_some_and(|s| s <= objective_seconds)
     }
 }
 
@@ -76,21 +80,32 @@ const R53: &str = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns
 const CW: &str =
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html";
 const AURORA: &str = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
-const SFN: &str = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html";
+const SFN: &str =
+    "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html";
 const CFN: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-cli-creating-stack.html";
 const TTL: &str = "https://aws.amazon.com/route53/faqs/";
 const SIM: &str = "docs/simulation.md";
 
 /// Simulates a regional outage of `t`'s synthesized stacks and explains the measured RTO.
 pub(crate) fn rto(t: &Topology) -> RtoReport {
+    if !crate::synth::dns::has_api(t) {
+        return RtoReport {
+            scenario: Scenario::RegionOutage.name().into(),
+            phases: Vec::new(),
+            total_seconds: None,
+            unmeasured: Some(
+                "no API with a health function: nothing serves users through a public name, so there is no recovery to time".into(),
+            ),
+        };
+    }
     explain(t, &simulate_topology(t, Scenario::RegionOutage))
 }
 
 /// One milestone of the critical path, with the phase that ends at it.
-struct Milestone<'a> {
+struct Milestone {
     id: &'static str,
     title: &'static str,
-    at: Option<(u64, &'a str)>,
+    at: Option<(u64, String)>,
     why: String,
     source: &'static str,
     path: &'static str,
@@ -99,23 +114,23 @@ struct Milestone<'a> {
 /// The phases of a `region-outage` simulation of `t`.
 pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
     let secondary = t.secondary.region.as_str();
-    let first = |pred: &dyn Fn(&TimelineEvent) -> bool| -> Option<(u64, &str)> {
-        sim.timeline
-            .iter()
-            .find(|e| pred(e))
-            .map(|e| (e.t, e.event.as_str()))
+    let first = |pred: &dyn Fn(&TimelineEvent) -> bool| -> Option<(u64, String)> {
+        sim.timeline.iter().find(|e| pred(e)).map(|e| {
+            let who = match e.component.as_str() {
+                "client" | "operator" => format!("the {} ", e.component),
+                _ => String::new(),
+            };
+            (e.t, format!("{who}{}", e.event))
+        })
     };
     let detection = first(&|e| e.component == "cloudwatch" && e.event.ends_with("goes to ALARM"));
     let deploy = first(&|e| e.component == "operator" && e.event == "runs deploy.sh --failover");
-    let started = first(&|e| e.component == "stepfunctions" && e.event.starts_with("execution started"));
-    let decision = match (deploy, started) {
-        (Some(d), Some(s)) if s.0 < d.0 => Some(s),
-        (Some(d), _) => Some(d),
-        (None, s) => s,
-    };
-    let provisioning = match (deploy, started) {
-        (Some(d), Some(s)) if s.0 >= d.0 => Some(s),
-        _ => None,
+    let started =
+        first(&|e| e.component == "stepfunctions" && e.event.starts_with("execution started"));
+    let (decision, provisioning) = match (deploy, started) {
+        (Some(d), Some(s)) if s.0 < d.0 => (Some(s), None),
+        (Some(d), s) => (Some(d), s),
+        (None, s) => (s, None),
     };
     let approval = first(&|e| e.component == "operator" && e.event.starts_with("approves"));
     let action = first(&|e| {
@@ -127,12 +142,17 @@ pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
         .writer
         .iter()
         .find(|c| c.t > 0 && c.value == secondary)
-        .map(|c| (c.t, "the secondary cluster writes"));
+        .map(|c| (c.t, "the secondary cluster writes".to_string()));
     let dns = sim
         .dns
         .iter()
         .find(|c| c.t > 0 && c.value == secondary)
-        .map(|c| (c.t, "the public name answers the secondary region"));
+        .map(|c| {
+            (
+                c.t,
+                "the public name answers the secondary region".to_string(),
+            )
+        });
     let clients = first(&|e| {
         e.component == "client" && e.event == format!("resolves the public name to `{secondary}`")
     });
@@ -224,24 +244,30 @@ pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
     let mut cursor = 0u64;
     let mut parallel: Vec<String> = Vec::new();
     for m in &marks {
-        let Some((at, what)) = m.at else { continue };
+        let Some((at, what)) = &m.at else { continue };
+        let at = *at;
         if at > limit {
             continue;
         }
         if at < cursor {
-            parallel.push(format!("{} (`{what}`) already at {at} s", m.title.to_lowercase()));
+            parallel.push(format!(
+                "{} ({what}) already at {at} s",
+                m.title.to_lowercase()
+            ));
             continue;
         }
         if at == cursor && !phases.is_empty() {
             // Reached the same second as the previous milestone: no time of its own.
             continue;
         }
-        let mut formula = format!("`{what}` at {at} s: {}", m.why);
+        let mut formula = format!("{what} at {at} s: {}", m.why);
         if !parallel.is_empty() {
             formula.push_str(&format!("; in parallel: {}", parallel.join(", ")));
             parallel.clear();
         }
-        phases.push(phase(sim, m.id, m.title, cursor, at, formula, m.source, m.path));
+        phases.push(phase(
+            sim, m.id, m.title, cursor, at, formula, m.source, m.path,
+        ));
         cursor = at;
     }
     match end {
@@ -276,6 +302,7 @@ pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
         scenario: Scenario::RegionOutage.name().into(),
         phases,
         total_seconds: end.map(|s| s as f64),
+        unmeasured: None,
     }
 }
 

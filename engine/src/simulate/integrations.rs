@@ -152,11 +152,19 @@ impl Calls<'_, '_> {
                 let Some(ci) = cluster("DbClusterIdentifier") else {
                     return self.done("sdk.call", err("Rds.DbClusterNotFoundException", ""));
                 };
+                let key = w
+                    .clusters
+                    .get(ci)
+                    .map(|c| c.key.clone())
+                    .unwrap_or_default();
                 let at = self.run.now + self.run.d.get("aurora.addInstance");
                 self.run.at(at, Ev::InstanceReady { cluster: ci });
-                let key = w.clusters.get(ci).map(|c| c.key.clone()).unwrap_or_default();
-                self.run
-                    .log(&region, "aurora", "an instance is requested for the cluster", &key);
+                self.run.log(
+                    &region,
+                    "aurora",
+                    "an instance is requested for the cluster",
+                    &key,
+                );
                 self.done(
                     "sdk.call",
                     Ok(json!({"DbInstance": {"DbInstanceStatus": "creating"}})),

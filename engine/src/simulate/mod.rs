@@ -213,6 +213,7 @@ fn finish(mut run: run::Run<'_>, scenario: Scenario) -> Simulation {
                 None => None,
             },
             ("s3-rtc", true) => Some(lag("s3.rtc")),
+            ("s3", true) => Some(lag("s3.replication")),
             ("eventbridge", true) => s.lag.map(|_| lag("eventbridge.delivery")),
             _ => None,
         };
