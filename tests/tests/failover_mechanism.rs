@@ -75,7 +75,7 @@ fn the_primary_record_follows_the_switch_alarm_in_the_secondary() {
             t.secondary.region.as_str()
         );
         assert_eq!(switch["AlarmIdentifier"]["Name"], alarm["AlarmName"]);
-        assert_eq!(switch["InsufficientDataHealthStatus"], "Healthy");
+        assert_eq!(switch["InsufficientDataHealthStatus"], "LastKnownStatus");
         let records = by_type(primary, "AWS::Route53::RecordSet");
         let (_, record) = records
             .iter()
@@ -186,7 +186,8 @@ fn someone_is_paged_from_the_secondary_in_every_preset() {
             .unwrap_or_else(|| panic!("{}: no standing primary-down alarm", p.id));
         let alarm = &holder["Resources"]["PrimaryDownAlarm"]["Properties"];
         assert_eq!(alarm["AlarmName"], format!("{}-primary-down", base(&t)));
-        assert_eq!(alarm["TreatMissingData"], "breaching");
+        assert_eq!(alarm["TreatMissingData"], "missing");
+        assert_eq!(alarm["DatapointsToAlarm"], alarm["EvaluationPeriods"]);
         let topic = alarm["AlarmActions"][0]["Ref"].as_str().unwrap();
         assert_eq!(holder["Resources"][topic]["Type"], "AWS::SNS::Topic");
         assert!(
@@ -246,13 +247,17 @@ fn the_state_machine_is_robust() {
                 "Task" => {
                     let retriers = state["Retry"].as_array().unwrap();
                     // A rejected approval is the one error never retried, and it comes first.
-                    let retry = if name == "AwaitApproval" {
+                    if name == "AwaitApproval" {
                         assert_eq!(retriers[0]["ErrorEquals"][0], "FailoverRejected");
                         assert_eq!(retriers[0]["MaxAttempts"], 0);
-                        &retriers[1..]
-                    } else {
-                        &retriers[..]
-                    };
+                    }
+                    // Errors that are never retried come first (a rejection, a promotion
+                    // already under way); the usual retrier follows them.
+                    let first = retriers
+                        .iter()
+                        .position(|r| r["MaxAttempts"] != 0)
+                        .unwrap_or_else(|| panic!("{}: {name} retries nothing", p.id));
+                    let retry = &retriers[first..];
                     let errors = retry[0]["ErrorEquals"].to_string();
                     for e in [
                         "States.TaskFailed",
@@ -316,7 +321,7 @@ fn automatic_failover_asks_for_a_second_opinion_before_promoting() {
         }
         let def = machine(&synthesize(&t));
         let states = &def["States"];
-        let opinion = &states["SecondOpinion"];
+        let opinion = &states["AskSecondOpinion"];
         assert_eq!(opinion["Resource"], "arn:aws:states:::lambda:invoke");
         assert_eq!(
             opinion["Parameters"]["Payload"]["resolve"],
@@ -326,10 +331,19 @@ fn automatic_failover_asks_for_a_second_opinion_before_promoting() {
             opinion["Parameters"]["Payload"]["expectRegion"],
             t.secondary.region.as_str()
         );
-        // Disagreement aborts and says so; agreement goes on to the promotion.
+        // Agreement goes on to the promotion; disagreement asks again, one TTL later, and
+        // after the last attempt aborts and says so.
+        assert_eq!(states["SecondOpinion"]["Next"], "AskSecondOpinion");
         let agrees = &states["OpinionAgrees"];
-        assert_eq!(agrees["Default"], "NotifyAborted");
         assert_eq!(agrees["Choices"][0]["Next"], "PromoteDatabase");
+        assert_eq!(agrees["Choices"][1]["Next"], "NotifyAborted");
+        assert_eq!(
+            agrees["Choices"][1]["And"][1]["NumericGreaterThanEquals"],
+            3
+        );
+        assert_eq!(agrees["Default"], "CountOpinionPoll");
+        assert_eq!(states["CountOpinionPoll"]["Next"], "PauseForOpinion");
+        assert_eq!(states["PauseForOpinion"]["Next"], "AskSecondOpinion");
     }
 }
 
@@ -354,6 +368,18 @@ fn pilot_light_adds_a_writer_before_promoting() {
     );
     let role = stack(&s, "secondary-app")["Resources"]["FailoverRole"].to_string();
     assert!(role.contains("rds:CreateDBInstance"));
+    // Exactly what the call uses: the instance, the cluster, the default parameter group and
+    // the subnet group; no tagging, no role passed.
+    for arn in [
+        ":db:",
+        "DBClusterArn",
+        ":pg:default.aurora-postgresql17",
+        ":subgrp:",
+    ] {
+        assert!(role.contains(arn), "{arn}: {role}");
+    }
+    assert!(!role.contains("rds:AddTagsToResource"), "{role}");
+    assert!(!role.contains("iam:PassRole"), "{role}");
     // Warm standby has a reader already: no instance is added.
     let ws = machine(&synthesize(&tandem_engine::presets::warm_standby()));
     assert!(ws["States"].get("AddWriterInstance").is_none());

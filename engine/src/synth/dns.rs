@@ -185,7 +185,11 @@ fn primary_check(tpl: &mut Template, c: &Ctx<'_>, n: usize, with_api: bool) -> s
                 "HealthCheckConfig": {
                     "Type": "CLOUDWATCH_METRIC",
                     "AlarmIdentifier": { "Region": t.secondary.region, "Name": c.names.of("failover-switch") },
-                    "InsufficientDataHealthStatus": "Healthy",
+                    // While the alarm has no data the check keeps its last status: `Healthy`
+                    // would move DNS back to a dead primary if the switch alarm ever lost its
+                    // data during a failover. A new check with no status yet is healthy, so
+                    // the PRIMARY record answers before the first failover.
+                    "InsufficientDataHealthStatus": "LastKnownStatus",
                 },
                 "HealthCheckTags": [{ "Key": "Name", "Value": c.names.of("failover-switch") }],
             }),

@@ -236,6 +236,7 @@ fn source(t: &Topology, names: &Names, name: &str) -> ParameterSource {
     };
     match name {
         "SecondaryKmsKeyArn" => output("secondary-base", "KmsKeyArn"),
+        "PagingTopicArn" => output("secondary-base", "PagingTopicArn"),
         "KmsKeyArn"
         | "PrivateSubnetIds"
         | "IsolatedSubnetIds"

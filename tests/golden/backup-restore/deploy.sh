@@ -114,6 +114,7 @@ if [ "$MODE" = --failover ]; then
   if [ -z "${SNAPSHOT_ARN:-}" ]; then
     SNAPSHOT_ARN="$(latest_recovery_point trading-br-prod-vault us-east-2 Aurora)"
   fi
+  SECONDARY_BASE_PAGINGTOPICARN="$(output trading-br-prod-secondary-base us-east-2 PagingTopicArn)"
   aws cloudformation deploy \
     --stack-name trading-br-prod-secondary-app --region us-east-2 \
     --template-file secondary-app.template.json \
@@ -122,7 +123,8 @@ if [ "$MODE" = --failover ]; then
     --capabilities CAPABILITY_IAM \
     --parameter-overrides \
       KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" \
-      SnapshotIdentifier="$SNAPSHOT_ARN"
+      SnapshotIdentifier="$SNAPSHOT_ARN" \
+      PagingTopicArn="$SECONDARY_BASE_PAGINGTOPICARN"
 fi
 
 # Teardown, in this order (see deploy-plan.json notes first):
