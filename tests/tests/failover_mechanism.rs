@@ -526,3 +526,71 @@ fn functions_get_least_privilege() {
         assert!(roles.contains("dbuser:${DatabaseCluster.DBClusterResourceId}/tandem_app"));
     }
 }
+
+/// States that lie on a cycle through a Wait with no Choice that stops after a number of
+/// rounds (a `NumericGreaterThanEquals` rule): loops that could run until the execution's
+/// timeout, toward Step Functions' 25,000-event history limit, without notifying.
+fn uncapped_loops(def: &Value) -> Vec<String> {
+    let states = def["States"].as_object().unwrap();
+    let reach = |from: &str| {
+        let mut seen: Vec<String> = Vec::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(at) = todo.pop() {
+            for next in edges(&states[&at]) {
+                if !seen.contains(&next) {
+                    seen.push(next.clone());
+                    todo.push(next);
+                }
+            }
+        }
+        seen
+    };
+    let mut uncapped = Vec::new();
+    for (name, state) in states {
+        if state["Type"] != "Wait" || !reach(name).contains(name) {
+            continue;
+        }
+        // The loop: states reachable from the Wait that lead back to it.
+        let on_loop: Vec<String> = reach(name)
+            .into_iter()
+            .filter(|s| reach(s).contains(name))
+            .collect();
+        let capped = on_loop.iter().any(|s| {
+            states[s]["Type"] == "Choice"
+                && states[s]["Choices"]
+                    .to_string()
+                    .contains("NumericGreaterThanEquals")
+        });
+        if !capped {
+            uncapped.push(name.clone());
+        }
+    }
+    uncapped
+}
+
+#[test]
+fn every_waiting_loop_is_capped_and_logs_carry_no_task_token() {
+    let mut loops = 0;
+    for p in PRESETS {
+        let s = synthesize(&p.topology());
+        let def = machine(&s);
+        assert_eq!(uncapped_loops(&def), Vec::<String>::new(), "{}", p.id);
+        loops += def["States"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|st| st["Type"] == "Wait")
+            .count();
+        let logging = &stack(&s, "secondary-app")["Resources"]["FailoverStateMachine"]
+            ["Properties"]["LoggingConfiguration"];
+        assert_eq!(logging["IncludeExecutionData"], false, "{}", p.id);
+    }
+    assert!(loops >= 10, "the presets poll: {loops} waits");
+    // The check fails on a loop whose counter rule is removed.
+    let mut def = machine(&synthesize(&tandem_engine::presets::reference()));
+    let rules = def["States"]["PromotionDone"]["Choices"]
+        .as_array_mut()
+        .unwrap();
+    rules.retain(|r| !r.to_string().contains("NumericGreaterThanEquals"));
+    assert_eq!(uncapped_loops(&def), vec!["PauseForPromotion".to_string()]);
+}
