@@ -594,3 +594,49 @@ fn every_waiting_loop_is_capped_and_logs_carry_no_task_token() {
     rules.retain(|r| !r.to_string().contains("NumericGreaterThanEquals"));
     assert_eq!(uncapped_loops(&def), vec!["PauseForPromotion".to_string()]);
 }
+
+#[test]
+fn backup_restore_asks_for_approval_on_the_standing_paging_topic() {
+    let t = tandem_engine::presets::backup_restore();
+    let s = synthesize(&t);
+    let sm = &stack(&s, "secondary-app")["Resources"]["FailoverStateMachine"]["Properties"];
+    // The approval, the failure and the success notices all go to `${TopicArn}`.
+    assert_eq!(
+        sm["DefinitionSubstitutions"]["TopicArn"]["Ref"],
+        "PagingTopicArn"
+    );
+    let base = stack(&s, "secondary-base");
+    assert_eq!(
+        base["Outputs"]["PagingTopicArn"]["Value"]["Ref"],
+        "PagingTopic"
+    );
+    assert!(by_type(base, "AWS::SNS::Subscription")
+        .iter()
+        .any(|(_, sub)| sub["Properties"]["TopicArn"]["Ref"] == "PagingTopic"));
+    let stage = s
+        .plan
+        .stages
+        .iter()
+        .find(|st| st.stack == "secondary-app")
+        .unwrap();
+    assert_eq!(stage.when, "failover");
+    let param = stage
+        .parameters
+        .iter()
+        .find(|p| p.name == "PagingTopicArn")
+        .unwrap();
+    assert_eq!(
+        param.source,
+        tandem_engine::synth::ParameterSource::Output {
+            stack: "secondary-base".into(),
+            output: "PagingTopicArn".into()
+        }
+    );
+    // Standing presets keep the application's topic, created long before any failover.
+    let r = synthesize(&tandem_engine::presets::reference());
+    let sm = &stack(&r, "secondary-app")["Resources"]["FailoverStateMachine"]["Properties"];
+    assert_eq!(
+        sm["DefinitionSubstitutions"]["TopicArn"]["Ref"],
+        "AlertsTopic"
+    );
+}
