@@ -640,3 +640,27 @@ fn backup_restore_asks_for_approval_on_the_standing_paging_topic() {
         "AlertsTopic"
     );
 }
+
+#[test]
+fn only_the_first_certificate_writes_the_shared_validation_record() {
+    for p in PRESETS {
+        let s = synthesize(&p.topology());
+        // Stages in deploy order, with whether their certificate writes the record.
+        let writers: Vec<(String, bool)> = s
+            .plan
+            .stages
+            .iter()
+            .filter_map(|st| {
+                let tpl = stack(&s, &st.stack);
+                let cert = &tpl["Resources"].get("ApiCertificate")?["Properties"];
+                assert_eq!(cert["ValidationMethod"], "DNS");
+                Some((
+                    st.stack.clone(),
+                    cert["DomainValidationOptions"][0]["HostedZoneId"].is_object(),
+                ))
+            })
+            .collect();
+        assert_eq!(writers.len(), 2, "{}: {writers:?}", p.id);
+        assert!(writers[0].1 && !writers[1].1, "{}: {writers:?}", p.id);
+    }
+}

@@ -97,14 +97,24 @@ fn domain(tpl: &mut Template, c: &Ctx<'_>, with_api: bool) {
         "HostedZoneId",
         json!({ "Type": "AWS::Route53::HostedZone::Id", "Description": format!("the hosted zone of {}", t.dns.zone_name) }),
     );
+    // ACM gives certificates for the same name in the same account one validation CNAME, in
+    // every region. Only the certificate deployed first writes it (CloudFormation adds the
+    // record for `HostedZoneId`); the other region's certificate validates through the same
+    // record and writes nothing, so no stage creates a record another already made.
+    // CloudFormation leaves the record in place when a stack is deleted, so renewals go on.
+    let mut certificate = json!({ "DomainName": t.dns.record_name, "ValidationMethod": "DNS" });
+    if writes_validation_record(c) {
+        if let Some(o) = certificate.as_object_mut() {
+            o.insert(
+                "DomainValidationOptions".into(),
+                json!([{ "DomainName": t.dns.record_name, "HostedZoneId": zone }]),
+            );
+        }
+    }
     tpl.add(
         "ApiCertificate",
         "AWS::CertificateManager::Certificate",
-        json!({
-            "DomainName": t.dns.record_name,
-            "ValidationMethod": "DNS",
-            "DomainValidationOptions": [{ "DomainName": t.dns.record_name, "HostedZoneId": zone }],
-        }),
+        certificate,
     );
     tpl.add(
         "ApiDomainName",
@@ -146,6 +156,16 @@ fn domain(tpl: &mut Template, c: &Ctx<'_>, with_api: bool) {
             "AWS::Route53::RecordSet",
             rec,
         );
+    }
+}
+
+/// Whether this region's certificate is the first deployed (`primary` before `secondary-app`;
+/// under backup & restore `secondary-base` before `primary`) and so writes the shared
+/// validation record.
+fn writes_validation_record(c: &Ctx<'_>) -> bool {
+    match c.side {
+        Side::Primary => secondary_app_standing(c.t),
+        Side::Secondary => !secondary_app_standing(c.t),
     }
 }
 
