@@ -188,6 +188,7 @@ fn someone_is_paged_from_the_secondary_in_every_preset() {
         assert_eq!(alarm["AlarmName"], format!("{}-primary-down", base(&t)));
         assert_eq!(alarm["TreatMissingData"], "missing");
         assert_eq!(alarm["DatapointsToAlarm"], alarm["EvaluationPeriods"]);
+        assert_eq!(alarm["InsufficientDataActions"], alarm["AlarmActions"]);
         let topic = alarm["AlarmActions"][0]["Ref"].as_str().unwrap();
         assert_eq!(holder["Resources"][topic]["Type"], "AWS::SNS::Topic");
         assert!(

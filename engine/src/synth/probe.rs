@@ -236,6 +236,11 @@ pub(crate) fn watch(tpl: &mut Template, c: &Ctx<'_>, url: &PrimaryUrl, topic: &V
         // running in this region and reports 0 every minute, which breaches.
         "TreatMissingData": "missing",
         "AlarmActions": [topic],
+        // A probe that reported and then stops (its URL parameter deleted, the function
+        // broken) takes the alarm from OK to INSUFFICIENT_DATA: that pages too, so silence is
+        // never mistaken for health. A new alarm starts in INSUFFICIENT_DATA, so a deploy
+        // does not page.
+        "InsufficientDataActions": [topic],
     }));
 }
 
