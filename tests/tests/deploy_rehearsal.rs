@@ -61,6 +61,9 @@ const NEWEST_COMPLETED_AURORA: &str =
     "arn:aws:rds:us-east-2:123456789012:cluster-snapshot:awsbackup:job-newest-completed";
 
 fn show(seen: &[Seen]) -> String {
+    if seen.is_empty() {
+        return "none".into();
+    }
     per_region(seen)
         .iter()
         .map(|(region, (n, refused))| format!("{region}: {n} ({refused} refused)"))
@@ -82,7 +85,8 @@ impl Rig {
 
     fn fail(&self, what: &str, run: &Run) -> ! {
         panic!(
-            "{what} failed\n--- stdout\n{}\n--- stderr\n{}\n--- moto log (tail)\n{}",
+            "{what} failed (files kept in {})\n--- stdout\n{}\n--- stderr\n{}\n--- moto log (tail)\n{}",
+            self.root.display(),
             run.stdout,
             run.stderr,
             self.moto.log_tail()

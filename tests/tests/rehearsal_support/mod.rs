@@ -91,12 +91,14 @@ impl Moto {
         std::fs::write(&script, MOTO_PATCH).unwrap();
         let log = dir.join("moto.log");
         let port = free_port();
+        // One log for both streams: moto logs each request and each traceback on stderr.
+        let file = std::fs::File::create(&log).unwrap();
         let child = Command::new(venv.join("bin/python"))
             .arg(&script)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(std::fs::File::create(dir.join("moto.stderr.log")).unwrap())
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
             .spawn()
             .unwrap();
         let mut moto = Moto {
@@ -110,7 +112,7 @@ impl Moto {
             if let Ok(Some(status)) = moto.child.try_wait() {
                 panic!(
                     "moto exited ({status}) before answering:\n{}",
-                    std::fs::read_to_string(dir.join("moto.stderr.log")).unwrap_or_default()
+                    std::fs::read_to_string(&moto.log).unwrap_or_default()
                 );
             }
             assert!(
@@ -149,7 +151,7 @@ impl Moto {
         types
     }
 
-    /// moto's own log (one line per request), for a failing run's message.
+    /// The end of moto's log (a line per request, and any traceback), for a failure message.
     pub fn log_tail(&self) -> String {
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = log.lines().collect();
