@@ -2,14 +2,80 @@
 //! runtimes can be used to create new resources. Kept as tables, not scattered literals, so a
 //! change of AWS's support calendar is a one-line edit here.
 //!
-//! Sources: Aurora PostgreSQL release calendar and cfn-lint 1.58's `engine_version_deprecated`
-//! data (W3690); Lambda runtime deprecation calendar and cfn-lint's `LmbdRuntimeLifecycle` (W2531).
+//! Sources: cfn-lint 1.58's Aurora PostgreSQL `engine_version` (E3690) and
+//! `engine_version_deprecated` (W3690) data, copied to `data/aurora-postgresql-versions.json`;
+//! Lambda runtime deprecation calendar and cfn-lint's `LmbdRuntimeLifecycle` (W2531).
 
-/// Aurora PostgreSQL versions that accept new clusters (global database and Serverless v2).
-pub const AURORA_POSTGRES_SUPPORTED: &[&str] = &[
-    "15.13", "15.14", "15.15", "15.16", "15.17", "15.18", "15.19", "16.9", "16.10", "16.11",
-    "16.12", "16.13", "16.14", "16.15", "17.5", "17.6", "17.7", "17.8", "17.9", "17.10", "17.11",
-];
+/// The Aurora PostgreSQL versions CloudFormation accepts for a new cluster, as cfn-lint knows
+/// them (`data/aurora-postgresql-versions.json`, copied from cfn-lint with its source noted).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuroraVersions {
+    pub source: String,
+    pub as_of: String,
+    pub note: String,
+    /// The first minor Tandem offers in each major (`"17": "17.5"`).
+    pub offered_from: std::collections::BTreeMap<String, String>,
+    /// Every `EngineVersion` cfn-lint's E3690 accepts for `aurora-postgresql`.
+    pub accepted: Vec<String>,
+    /// Those cfn-lint's W3690 reports as deprecated.
+    pub deprecated: Vec<String>,
+}
+
+static AURORA_VERSIONS: std::sync::LazyLock<(AuroraVersions, Vec<String>)> =
+    std::sync::LazyLock::new(|| {
+        // The shipped file is checked by a test; should it fail to parse, no version is offered
+        // and E3007 reports every one, never silently accepting a version.
+        let data: AuroraVersions =
+            serde_json::from_str(include_str!("../data/aurora-postgresql-versions.json"))
+                .unwrap_or(AuroraVersions {
+                    source: String::new(),
+                    as_of: String::new(),
+                    note: String::new(),
+                    offered_from: Default::default(),
+                    accepted: Vec::new(),
+                    deprecated: Vec::new(),
+                });
+        let mut offered: Vec<String> = data
+            .accepted
+            .iter()
+            .filter(|v| !data.deprecated.contains(v))
+            .filter(|v| {
+                let Some((major, minor)) = minor_of(v) else {
+                    return false;
+                };
+                data.offered_from
+                    .get(major)
+                    .and_then(|from| minor_of(from))
+                    .is_some_and(|(_, first)| minor >= first)
+            })
+            .cloned()
+            .collect();
+        offered.sort_by_key(|v| {
+            minor_of(v).map(|(major, minor)| (major.parse::<u32>().unwrap_or(0), minor))
+        });
+        (data, offered)
+    });
+
+/// `"17.10"` as (`"17"`, 10); `None` for anything else (`"17"`, `"16.9-limitless"`).
+fn minor_of(version: &str) -> Option<(&str, u32)> {
+    let (major, minor) = version.split_once('.')?;
+    if major.is_empty() || !major.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((major, minor.parse().ok()?))
+}
+
+/// The cfn-lint data the offered versions come from.
+pub fn aurora_versions() -> &'static AuroraVersions {
+    &AURORA_VERSIONS.0
+}
+
+/// Aurora PostgreSQL versions Tandem offers for new clusters (global database and Serverless
+/// v2), oldest first: accepted by CloudFormation, not deprecated, from the first supported minor.
+pub fn aurora_postgres_supported() -> &'static [String] {
+    &AURORA_VERSIONS.1
+}
 
 /// The version new topologies and fixes use.
 pub const AURORA_POSTGRES_DEFAULT: &str = "17.7";
@@ -28,6 +94,11 @@ pub const LAMBDA_RUNTIMES_SUPPORTED: &[&str] = &[
 /// The runtime new functions and fixes use.
 pub const LAMBDA_RUNTIME_DEFAULT: &str = "nodejs24.x";
 
+/// The part of a region's Lambda concurrency quota that reservations may never take: Lambda
+/// refuses a reservation that leaves fewer unreserved
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>).
+pub const LAMBDA_UNRESERVED_MINIMUM: u32 = 100;
+
 /// Regions that may host a DynamoDB multi-region strongly consistent table or its witness.
 pub const MRSC_REGIONS: &[&str] = &["us-east-1", "us-east-2", "us-west-2"];
 
@@ -35,7 +106,7 @@ pub const MRSC_REGIONS: &[&str] = &["us-east-1", "us-east-2", "us-west-2"];
 pub const KNOWN_REGIONS: &[&str] = &["us-east-1", "us-east-2", "us-west-1", "us-west-2"];
 
 pub fn aurora_version_supported(version: &str) -> bool {
-    AURORA_POSTGRES_SUPPORTED.contains(&version)
+    aurora_postgres_supported().iter().any(|v| v == version)
 }
 
 pub fn runtime_supported(runtime: &str) -> bool {
@@ -146,6 +217,28 @@ mod tests {
         assert!(is_aws_region("eu-west-1"));
         assert!(!is_aws_region("us-east-9"));
         assert!(!is_aws_region("Ohio"));
+    }
+
+    #[test]
+    fn the_aurora_versions_come_from_cfn_lint_data() {
+        let data: AuroraVersions =
+            serde_json::from_str(include_str!("../data/aurora-postgresql-versions.json")).unwrap();
+        assert!(data.source.starts_with("cfn-lint "));
+        assert_eq!(data.as_of.len(), 10);
+        let offered = aurora_postgres_supported();
+        assert!(offered.len() >= 10, "{offered:?}");
+        for v in offered {
+            assert!(data.accepted.contains(v), "{v}");
+            assert!(!data.deprecated.contains(v), "{v}");
+        }
+        // Versions cfn-lint's E3690 rejects are never offered.
+        for rejected in ["17.8", "16.12", "15.16", "16.9-limitless", "17"] {
+            assert!(!aurora_version_supported(rejected), "{rejected}");
+        }
+        assert!(aurora_version_supported(AURORA_POSTGRES_DEFAULT));
+        assert!(!aurora_version_supported("15.4"));
+        assert_eq!(minor_of("17.10"), Some(("17", 10)));
+        assert_eq!(minor_of("17.9-limitless"), None);
     }
 
     #[test]

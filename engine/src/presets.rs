@@ -101,7 +101,7 @@ fn function(id: &str, purpose: &str, calls: Vec<Service>, trigger: Trigger) -> F
         timeout_seconds: 30,
         placement: Placement::Private,
         calls,
-        reserved_concurrency: Some(50),
+        reserved_concurrency: Some(10),
         trigger,
         invocations_per_month: nn(0.0),
         avg_duration_ms: 100,
@@ -123,6 +123,9 @@ pub fn reference() -> Topology {
         Trigger::Queue("orders".into()),
     );
     trade.memory_mb = 1024;
+    // Caps the database connections the queue consumer opens; the presets reserve 32 in all
+    // per region, so a quota of 132 is enough (W3024).
+    trade.reserved_concurrency = Some(20);
     trade.invocations_per_month = nn(5_000_000.0);
     trade.avg_duration_ms = 120;
     let mut health = function(
@@ -141,7 +144,7 @@ pub fn reference() -> Topology {
         vec![Service::Rds, Service::Dynamodb, Service::SecretsManager],
         Trigger::None,
     );
-    validator.reserved_concurrency = Some(5);
+    validator.reserved_concurrency = Some(2);
     validator.invocations_per_month = nn(10.0);
     validator.avg_duration_ms = 2000;
 
@@ -362,6 +365,7 @@ pub fn reference() -> Topology {
             trace_sample_rate: crate::model::defaults::trace_sample_rate(),
             health_checkers: crate::model::defaults::health_checkers(),
             free_tiers: false,
+            lambda_concurrency_limit: crate::model::defaults::lambda_concurrency_limit(),
         },
         suppressions: Vec::new(),
     }

@@ -258,6 +258,7 @@ pub fn run_analysis(name: &str, text: &str) -> Result<(), String> {
     }
 }
 pub mod billing;
+pub mod emulator;
 pub mod failover;
 pub mod generate;
 pub mod hostile;

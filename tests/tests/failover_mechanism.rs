@@ -75,7 +75,7 @@ fn the_primary_record_follows_the_switch_alarm_in_the_secondary() {
             t.secondary.region.as_str()
         );
         assert_eq!(switch["AlarmIdentifier"]["Name"], alarm["AlarmName"]);
-        assert_eq!(switch["InsufficientDataHealthStatus"], "Healthy");
+        assert_eq!(switch["InsufficientDataHealthStatus"], "LastKnownStatus");
         let records = by_type(primary, "AWS::Route53::RecordSet");
         let (_, record) = records
             .iter()
@@ -186,7 +186,9 @@ fn someone_is_paged_from_the_secondary_in_every_preset() {
             .unwrap_or_else(|| panic!("{}: no standing primary-down alarm", p.id));
         let alarm = &holder["Resources"]["PrimaryDownAlarm"]["Properties"];
         assert_eq!(alarm["AlarmName"], format!("{}-primary-down", base(&t)));
-        assert_eq!(alarm["TreatMissingData"], "breaching");
+        assert_eq!(alarm["TreatMissingData"], "missing");
+        assert_eq!(alarm["DatapointsToAlarm"], alarm["EvaluationPeriods"]);
+        assert_eq!(alarm["InsufficientDataActions"], alarm["AlarmActions"]);
         let topic = alarm["AlarmActions"][0]["Ref"].as_str().unwrap();
         assert_eq!(holder["Resources"][topic]["Type"], "AWS::SNS::Topic");
         assert!(
@@ -246,13 +248,17 @@ fn the_state_machine_is_robust() {
                 "Task" => {
                     let retriers = state["Retry"].as_array().unwrap();
                     // A rejected approval is the one error never retried, and it comes first.
-                    let retry = if name == "AwaitApproval" {
+                    if name == "AwaitApproval" {
                         assert_eq!(retriers[0]["ErrorEquals"][0], "FailoverRejected");
                         assert_eq!(retriers[0]["MaxAttempts"], 0);
-                        &retriers[1..]
-                    } else {
-                        &retriers[..]
-                    };
+                    }
+                    // Errors that are never retried come first (a rejection, a promotion
+                    // already under way); the usual retrier follows them.
+                    let first = retriers
+                        .iter()
+                        .position(|r| r["MaxAttempts"] != 0)
+                        .unwrap_or_else(|| panic!("{}: {name} retries nothing", p.id));
+                    let retry = &retriers[first..];
                     let errors = retry[0]["ErrorEquals"].to_string();
                     for e in [
                         "States.TaskFailed",
@@ -316,7 +322,7 @@ fn automatic_failover_asks_for_a_second_opinion_before_promoting() {
         }
         let def = machine(&synthesize(&t));
         let states = &def["States"];
-        let opinion = &states["SecondOpinion"];
+        let opinion = &states["AskSecondOpinion"];
         assert_eq!(opinion["Resource"], "arn:aws:states:::lambda:invoke");
         assert_eq!(
             opinion["Parameters"]["Payload"]["resolve"],
@@ -326,10 +332,19 @@ fn automatic_failover_asks_for_a_second_opinion_before_promoting() {
             opinion["Parameters"]["Payload"]["expectRegion"],
             t.secondary.region.as_str()
         );
-        // Disagreement aborts and says so; agreement goes on to the promotion.
+        // Agreement goes on to the promotion; disagreement asks again, one TTL later, and
+        // after the last attempt aborts and says so.
+        assert_eq!(states["SecondOpinion"]["Next"], "AskSecondOpinion");
         let agrees = &states["OpinionAgrees"];
-        assert_eq!(agrees["Default"], "NotifyAborted");
         assert_eq!(agrees["Choices"][0]["Next"], "PromoteDatabase");
+        assert_eq!(agrees["Choices"][1]["Next"], "NotifyAborted");
+        assert_eq!(
+            agrees["Choices"][1]["And"][1]["NumericGreaterThanEquals"],
+            3
+        );
+        assert_eq!(agrees["Default"], "CountOpinionPoll");
+        assert_eq!(states["CountOpinionPoll"]["Next"], "PauseForOpinion");
+        assert_eq!(states["PauseForOpinion"]["Next"], "AskSecondOpinion");
     }
 }
 
@@ -354,6 +369,18 @@ fn pilot_light_adds_a_writer_before_promoting() {
     );
     let role = stack(&s, "secondary-app")["Resources"]["FailoverRole"].to_string();
     assert!(role.contains("rds:CreateDBInstance"));
+    // Exactly what the call uses: the instance, the cluster, the default parameter group and
+    // the subnet group; no tagging, no role passed.
+    for arn in [
+        ":db:",
+        "DBClusterArn",
+        ":pg:default.aurora-postgresql17",
+        ":subgrp:",
+    ] {
+        assert!(role.contains(arn), "{arn}: {role}");
+    }
+    assert!(!role.contains("rds:AddTagsToResource"), "{role}");
+    assert!(!role.contains("iam:PassRole"), "{role}");
     // Warm standby has a reader already: no instance is added.
     let ws = machine(&synthesize(&tandem_engine::presets::warm_standby()));
     assert!(ws["States"].get("AddWriterInstance").is_none());
@@ -498,5 +525,143 @@ fn functions_get_least_privilege() {
         let roles = tpl.to_string();
         assert!(!roles.contains("dbuser:*/"), "{id}");
         assert!(roles.contains("dbuser:${DatabaseCluster.DBClusterResourceId}/tandem_app"));
+    }
+}
+
+/// States that lie on a cycle through a Wait with no Choice that stops after a number of
+/// rounds (a `NumericGreaterThanEquals` rule): loops that could run until the execution's
+/// timeout, toward Step Functions' 25,000-event history limit, without notifying.
+fn uncapped_loops(def: &Value) -> Vec<String> {
+    let states = def["States"].as_object().unwrap();
+    let reach = |from: &str| {
+        let mut seen: Vec<String> = Vec::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(at) = todo.pop() {
+            for next in edges(&states[&at]) {
+                if !seen.contains(&next) {
+                    seen.push(next.clone());
+                    todo.push(next);
+                }
+            }
+        }
+        seen
+    };
+    let mut uncapped = Vec::new();
+    for (name, state) in states {
+        if state["Type"] != "Wait" || !reach(name).contains(name) {
+            continue;
+        }
+        // The loop: states reachable from the Wait that lead back to it.
+        let on_loop: Vec<String> = reach(name)
+            .into_iter()
+            .filter(|s| reach(s).contains(name))
+            .collect();
+        let capped = on_loop.iter().any(|s| {
+            states[s]["Type"] == "Choice"
+                && states[s]["Choices"]
+                    .to_string()
+                    .contains("NumericGreaterThanEquals")
+        });
+        if !capped {
+            uncapped.push(name.clone());
+        }
+    }
+    uncapped
+}
+
+#[test]
+fn every_waiting_loop_is_capped_and_logs_carry_no_task_token() {
+    let mut loops = 0;
+    for p in PRESETS {
+        let s = synthesize(&p.topology());
+        let def = machine(&s);
+        assert_eq!(uncapped_loops(&def), Vec::<String>::new(), "{}", p.id);
+        loops += def["States"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|st| st["Type"] == "Wait")
+            .count();
+        let logging = &stack(&s, "secondary-app")["Resources"]["FailoverStateMachine"]
+            ["Properties"]["LoggingConfiguration"];
+        assert_eq!(logging["IncludeExecutionData"], false, "{}", p.id);
+    }
+    assert!(loops >= 10, "the presets poll: {loops} waits");
+    // The check fails on a loop whose counter rule is removed.
+    let mut def = machine(&synthesize(&tandem_engine::presets::reference()));
+    let rules = def["States"]["PromotionDone"]["Choices"]
+        .as_array_mut()
+        .unwrap();
+    rules.retain(|r| !r.to_string().contains("NumericGreaterThanEquals"));
+    assert_eq!(uncapped_loops(&def), vec!["PauseForPromotion".to_string()]);
+}
+
+#[test]
+fn backup_restore_asks_for_approval_on_the_standing_paging_topic() {
+    let t = tandem_engine::presets::backup_restore();
+    let s = synthesize(&t);
+    let sm = &stack(&s, "secondary-app")["Resources"]["FailoverStateMachine"]["Properties"];
+    // The approval, the failure and the success notices all go to `${TopicArn}`.
+    assert_eq!(
+        sm["DefinitionSubstitutions"]["TopicArn"]["Ref"],
+        "PagingTopicArn"
+    );
+    let base = stack(&s, "secondary-base");
+    assert_eq!(
+        base["Outputs"]["PagingTopicArn"]["Value"]["Ref"],
+        "PagingTopic"
+    );
+    assert!(by_type(base, "AWS::SNS::Subscription")
+        .iter()
+        .any(|(_, sub)| sub["Properties"]["TopicArn"]["Ref"] == "PagingTopic"));
+    let stage = s
+        .plan
+        .stages
+        .iter()
+        .find(|st| st.stack == "secondary-app")
+        .unwrap();
+    assert_eq!(stage.when, "failover");
+    let param = stage
+        .parameters
+        .iter()
+        .find(|p| p.name == "PagingTopicArn")
+        .unwrap();
+    assert_eq!(
+        param.source,
+        tandem_engine::synth::ParameterSource::Output {
+            stack: "secondary-base".into(),
+            output: "PagingTopicArn".into()
+        }
+    );
+    // Standing presets keep the application's topic, created long before any failover.
+    let r = synthesize(&tandem_engine::presets::reference());
+    let sm = &stack(&r, "secondary-app")["Resources"]["FailoverStateMachine"]["Properties"];
+    assert_eq!(
+        sm["DefinitionSubstitutions"]["TopicArn"]["Ref"],
+        "AlertsTopic"
+    );
+}
+
+#[test]
+fn only_the_first_certificate_writes_the_shared_validation_record() {
+    for p in PRESETS {
+        let s = synthesize(&p.topology());
+        // Stages in deploy order, with whether their certificate writes the record.
+        let writers: Vec<(String, bool)> = s
+            .plan
+            .stages
+            .iter()
+            .filter_map(|st| {
+                let tpl = stack(&s, &st.stack);
+                let cert = &tpl["Resources"].get("ApiCertificate")?["Properties"];
+                assert_eq!(cert["ValidationMethod"], "DNS");
+                Some((
+                    st.stack.clone(),
+                    cert["DomainValidationOptions"][0]["HostedZoneId"].is_object(),
+                ))
+            })
+            .collect();
+        assert_eq!(writers.len(), 2, "{}: {writers:?}", p.id);
+        assert!(writers[0].1 && !writers[1].1, "{}: {writers:?}", p.id);
     }
 }

@@ -95,3 +95,53 @@ proptest! {
         prop_assert!(v.is_empty(), "{:?}\n{}", knobs, v.join("\n"));
     }
 }
+
+/// The reference's state machine with `PromoteDatabase` called a second time right after the
+/// first succeeded, as Step Functions' `Retry` does when an answer comes back late; `catch`
+/// replaces the second call's `Catch`.
+fn promote_twice(catch: Option<serde_json::Value>) -> tandem_engine::simulate::Input {
+    use tandem_engine::simulate::Input;
+    let t = tandem_engine::presets::reference();
+    let mut input = Input::from_synthesis(&tandem_engine::synth::synthesize(&t), &t);
+    let app = input
+        .stacks
+        .iter_mut()
+        .find(|s| s.id == "secondary-app")
+        .unwrap();
+    let states = &mut app.template["Resources"]["FailoverStateMachine"]["Properties"]["Definition"]
+        ["States"];
+    let mut again = states["PromoteDatabase"].clone();
+    if let Some(c) = catch {
+        again["Catch"] = c;
+    }
+    states["PromoteDatabase"]["Next"] = "PromoteAgain".into();
+    states["PromoteAgain"] = again;
+    input
+}
+
+#[test]
+fn a_promotion_retried_after_it_took_effect_goes_on() {
+    use tandem_engine::simulate::{simulate, Durations};
+    let durations = Durations::builtin().unwrap();
+    let s = simulate(&promote_twice(None), Scenario::RegionOutage, &durations);
+    assert!(s.violations.is_empty(), "{}", verdicts(&s).join("\n"));
+    assert!(
+        s.timeline
+            .iter()
+            .any(|e| e.resource.ends_with("#PromotionUnderWay")),
+        "the second call checks the state"
+    );
+    // Treated as a failure, the same retry stops the run before DNS moves: writes never
+    // come back.
+    let fail = serde_json::json!([{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" }]);
+    let s = simulate(
+        &promote_twice(Some(fail)),
+        Scenario::RegionOutage,
+        &durations,
+    );
+    assert!(
+        s.violations.iter().any(|v| v.id == "E6007"),
+        "{}",
+        verdicts(&s).join("\n")
+    );
+}

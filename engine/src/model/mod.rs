@@ -779,6 +779,11 @@ pub struct Workload {
     /// other workloads in the account may use them up.
     #[serde(default)]
     pub free_tiers: bool,
+    /// The account's Lambda concurrent executions quota in each region (Service Quotas code
+    /// `L-B99A9384`). AWS's default is 1,000; many new accounts start far lower. Reserved
+    /// concurrency must leave at least 100 of it unreserved (rule W3024).
+    #[serde(default = "defaults::lambda_concurrency_limit")]
+    pub lambda_concurrency_limit: u32,
 }
 
 /// Defaults of the workload fields added after schema version 2 was published, so older
@@ -807,6 +812,9 @@ pub mod defaults {
     pub fn health_checkers() -> NonNegative {
         NonNegative::saturating(15.0)
     }
+    pub fn lambda_concurrency_limit() -> u32 {
+        1000
+    }
 }
 
 /// A rule switched off for this topology, with the reason the team accepted.
@@ -834,6 +842,14 @@ impl Topology {
 
     pub fn function(&self, id: &str) -> Option<&Function> {
         self.functions.iter().find(|f| f.id == id)
+    }
+
+    /// Concurrency the functions reserve in each region (every function runs in both).
+    pub fn reserved_concurrency(&self) -> u32 {
+        self.functions
+            .iter()
+            .filter_map(|f| f.reserved_concurrency)
+            .fold(0, u32::saturating_add)
     }
 
     /// Whether Aurora is a global database.

@@ -7,7 +7,7 @@ pub(crate) const RULE: Rule = Rule {
     meta: RuleMeta {
         id: "E3007",
         title: "Aurora PostgreSQL version not available for new clusters",
-        description: "Deprecated Aurora PostgreSQL versions (15.4 among them) cannot be used to create clusters (cfn-lint W3690); a global database also needs the same version in both regions.",
+        description: "Only versions CloudFormation accepts for a new cluster can be used: deprecated ones (15.4 among them, cfn-lint W3690) and minors it does not list (17.8, cfn-lint E3690) fail the deploy; a global database also needs the same version in both regions.",
         source: "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraPostgreSQLReleaseNotes/aurorapostgresql-release-calendar.html",
         defects: &[5],
     },

@@ -69,6 +69,20 @@ impl Calls<'_, '_> {
                 let Some(target) = w.clusters.get(ci).cloned() else {
                     return self.done("sdk.call", err("Rds.DbClusterNotFoundException", ""));
                 };
+                // A repeated call (a retry after one that took effect but answered late) meets a
+                // global cluster already failing over to, or promoted to, this target.
+                if w.promoting.as_deref() == Some(target.region.as_str())
+                    || (w.promoting.is_none()
+                        && w.writer.as_deref() == Some(target.region.as_str()))
+                {
+                    return self.done(
+                        "sdk.call",
+                        err(
+                            "Rds.InvalidGlobalClusterStateException",
+                            "the global cluster is already failing over or promoted",
+                        ),
+                    );
+                }
                 let lossy = action == "failoverGlobalCluster"
                     && p.get("AllowDataLoss").and_then(Value::as_bool) == Some(true);
                 let old = w.writer.clone().unwrap_or_default();
@@ -143,10 +157,24 @@ impl Calls<'_, '_> {
                     .filter(|c| c.global && w.deployed(&c.stack))
                     .map(|c| json!({"DbClusterArn": c.arn(), "IsWriter": w.promoting.is_none() && w.writer.as_deref() == Some(c.region.as_str())}))
                     .collect();
-                self.done(
-                    "sdk.call",
-                    Ok(json!({"GlobalClusters": [{"GlobalClusterMembers": members}]})),
-                )
+                let mut global = json!({"GlobalClusterMembers": members, "Status": "available"});
+                // While a promotion is under way: `Status` and `FailoverState` name its target.
+                if let (Some(to), Some(o)) = (
+                    w.promoting.as_ref().and_then(|r| {
+                        w.clusters
+                            .iter()
+                            .find(|c| c.global && &c.region == r)
+                            .map(|c| c.arn())
+                    }),
+                    global.as_object_mut(),
+                ) {
+                    o.insert("Status".into(), json!("failing-over"));
+                    o.insert(
+                        "FailoverState".into(),
+                        json!({"Status": "failing-over", "ToDbClusterArn": to, "IsDataLossAllowed": true}),
+                    );
+                }
+                self.done("sdk.call", Ok(json!({"GlobalClusters": [global]})))
             }
             "createDBInstance" => {
                 let Some(ci) = cluster("DbClusterIdentifier") else {

@@ -195,6 +195,11 @@ fn paging(tpl: &mut Template, c: &Ctx<'_>) {
         &probe::PrimaryUrl::Parameter(c.names.primary_health_url_parameter()),
         &r("PagingTopic"),
     );
+    tpl.output(
+        "PagingTopicArn",
+        r("PagingTopic"),
+        "the topic that pages the on-call; the failover state machine asks it for approval",
+    );
 }
 
 pub(crate) fn primary(t: &Topology, names: &Names) -> Value {

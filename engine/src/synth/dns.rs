@@ -109,14 +109,24 @@ fn domain(tpl: &mut Template, c: &Ctx<'_>, with_api: bool) {
         "HostedZoneId",
         json!({ "Type": "AWS::Route53::HostedZone::Id", "Description": format!("the hosted zone of {}", t.dns.zone_name) }),
     );
+    // ACM gives certificates for the same name in the same account one validation CNAME, in
+    // every region. Only the certificate deployed first writes it (CloudFormation adds the
+    // record for `HostedZoneId`); the other region's certificate validates through the same
+    // record and writes nothing, so no stage creates a record another already made.
+    // CloudFormation leaves the record in place when a stack is deleted, so renewals go on.
+    let mut certificate = json!({ "DomainName": t.dns.record_name, "ValidationMethod": "DNS" });
+    if writes_validation_record(c) {
+        if let Some(o) = certificate.as_object_mut() {
+            o.insert(
+                "DomainValidationOptions".into(),
+                json!([{ "DomainName": t.dns.record_name, "HostedZoneId": zone }]),
+            );
+        }
+    }
     tpl.add(
         "ApiCertificate",
         "AWS::CertificateManager::Certificate",
-        json!({
-            "DomainName": t.dns.record_name,
-            "ValidationMethod": "DNS",
-            "DomainValidationOptions": [{ "DomainName": t.dns.record_name, "HostedZoneId": zone }],
-        }),
+        certificate,
     );
     tpl.add(
         "ApiDomainName",
@@ -161,6 +171,16 @@ fn domain(tpl: &mut Template, c: &Ctx<'_>, with_api: bool) {
     }
 }
 
+/// Whether this region's certificate is the first deployed (`primary` before `secondary-app`;
+/// under backup & restore `secondary-base` before `primary`) and so writes the shared
+/// validation record.
+fn writes_validation_record(c: &Ctx<'_>) -> bool {
+    match c.side {
+        Side::Primary => secondary_app_standing(c.t),
+        Side::Secondary => !secondary_app_standing(c.t),
+    }
+}
+
 /// An HTTPS check of this region's API health endpoint.
 fn endpoint_check(tpl: &mut Template, c: &Ctx<'_>, n: usize) -> serde_json::Value {
     let hc = &c.t.dns.health_check;
@@ -197,7 +217,11 @@ fn primary_check(tpl: &mut Template, c: &Ctx<'_>, n: usize, with_api: bool) -> s
                 "HealthCheckConfig": {
                     "Type": "CLOUDWATCH_METRIC",
                     "AlarmIdentifier": { "Region": t.secondary.region, "Name": c.names.of("failover-switch") },
-                    "InsufficientDataHealthStatus": "Healthy",
+                    // While the alarm has no data the check keeps its last status: `Healthy`
+                    // would move DNS back to a dead primary if the switch alarm ever lost its
+                    // data during a failover. A new check with no status yet is healthy, so
+                    // the PRIMARY record answers before the first failover.
+                    "InsufficientDataHealthStatus": "LastKnownStatus",
                 },
                 "HealthCheckTags": [{ "Key": "Name", "Value": c.names.of("failover-switch") }],
             }),

@@ -100,7 +100,15 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         return;
     };
     let topic_id = format!("{}Topic", logical(&topic.id));
-    let topic_arn = if tpl.resources.contains_key(&topic_id) {
+    let topic_arn = if in_secondary && !secondary_app_standing(t) && has_api(t) {
+        // Backup & restore: this stack is created during the failover, so a topic here would
+        // have no confirmed subscription; approval and results go to the paging topic that
+        // stands in `secondary-base`, confirmed at deploy time.
+        tpl.param_with(
+            "PagingTopicArn",
+            json!({ "Type": "String", "Description": "PagingTopicArn output of the secondary-base stack", "AllowedPattern": "^arn:aws[a-z-]*:sns:.+$" }),
+        )
+    } else if tpl.resources.contains_key(&topic_id) {
         r(&topic_id)
     } else {
         c.arn("sns", &c.names.of(&topic.id))
@@ -205,16 +213,31 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                     // The second opinion: Route 53's global health checkers have also seen the
                     // primary fail, so the public name already answers with this region. A
                     // partition between the regions never promotes the secondary.
-                    states.insert("SecondOpinion".into(), probe_task(
+                    // Asked a few times, one TTL apart: resolvers (the probe's included) may
+                    // still hold the PRIMARY answer for a TTL after Route 53 has moved.
+                    states.insert("AskSecondOpinion".into(), probe_task(
                         json!({ "resolve": t.dns.record_name, "expectRegion": t.secondary.region }),
                         json!({ "agrees.$": "$.Payload.agrees" }),
                         "$.opinion",
                         "OpinionAgrees",
                     ));
-                    states.insert(
-                        "OpinionAgrees".into(),
-                        when_true("$.opinion.agrees", next, "NotifyAborted"),
+                    let opinion = counted_poll(
+                        &mut states,
+                        &Poll {
+                            name: "Opinion",
+                            wait: "PauseForOpinion",
+                            check: "AskSecondOpinion",
+                            decide: "OpinionAgrees",
+                            interval: t.dns.ttl_seconds.clamp(15, 60),
+                            max: OPINION_ATTEMPTS - 1,
+                            done: json!({ "And": [{ "Variable": "$.opinion.agrees", "IsPresent": true }, { "Variable": "$.opinion.agrees", "BooleanEquals": true }] }),
+                            next,
+                            cause: String::new(),
+                            check_first: true,
+                            exhausted: Some("NotifyAborted"),
+                        },
                     );
+                    states.insert("SecondOpinion".into(), opinion);
                     states.insert("NotifyAborted".into(), publish(
                         &format!("{}: failover aborted", t.name),
                         json!(format!("The probe in {} cannot reach the primary, but Route 53 still answers {} with {}: no lossy failover was made. Check the network between the regions.", t.secondary.region, t.dns.record_name, t.primary.region)),
@@ -254,11 +277,26 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                         json!({ "GlobalClusterIdentifier": "${GlobalCluster}", "TargetDbClusterIdentifier": "${TargetCluster}" }),
                     ),
                 };
-                let promote = task(
+                let mut promote = task(
                     &format!("arn:aws:states:::aws-sdk:rds:{action}"),
                     params,
                     next,
                 );
+                // A retry after a call that took effect but answered late meets a global
+                // cluster already failing over (or promoted): that is progress, not failure.
+                if let Some(o) = promote.as_object_mut() {
+                    let mut retriers =
+                        vec![json!({ "ErrorEquals": [ALREADY_PROMOTING], "MaxAttempts": 0 })];
+                    if let Value::Array(rest) = retry() {
+                        retriers.extend(rest);
+                    }
+                    o.insert("Retry".into(), Value::Array(retriers));
+                    o.insert("Catch".into(), json!([
+                        { "ErrorEquals": [ALREADY_PROMOTING], "ResultPath": "$.error", "Next": "CheckPromotionState" },
+                        { "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" },
+                    ]));
+                }
+                promotion_state(&mut states, next);
                 if headless {
                     states.insert("PromoteDatabase".into(), promote);
                     add_writer(
@@ -273,6 +311,7 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
             }
             Step::WaitForPromotion => match t.failover.promotion_wait {
                 PromotionWait::Poll { interval_seconds } => {
+                    let interval = interval_seconds.max(1);
                     let mut describe = task(
                         "arn:aws:states:::aws-sdk:rds:describeGlobalClusters",
                         json!({ "GlobalClusterIdentifier": "${GlobalCluster}" }),
@@ -283,15 +322,30 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                         o.insert("ResultPath".into(), json!("$.promotion"));
                     }
                     states.insert("DescribePromotion".into(), describe);
-                    states.insert("PromotionDone".into(), json!({
-                        "Type": "Choice",
-                        "Choices": [{ "And": [
-                            { "Variable": "$.promotion.writers[0]", "IsPresent": true },
-                            { "Variable": "$.promotion.writers[0]", "StringEquals": "${TargetCluster}" },
-                        ], "Next": next }],
-                        "Default": "WaitForPromotion",
-                    }));
-                    json!({ "Type": "Wait", "Seconds": interval_seconds.max(1), "Next": "DescribePromotion" })
+                    let done = json!({ "And": [
+                        { "Variable": "$.promotion.writers[0]", "IsPresent": true },
+                        { "Variable": "$.promotion.writers[0]", "StringEquals": "${TargetCluster}" },
+                    ] });
+                    counted_poll(
+                        &mut states,
+                        &Poll {
+                            name: "Promotion",
+                            wait: "PauseForPromotion",
+                            check: "DescribePromotion",
+                            decide: "PromotionDone",
+                            interval,
+                            max: POLL_LIMIT_SECONDS.div_ceil(interval).max(1),
+                            done,
+                            next,
+                            cause: format!(
+                                "{} did not become the writer of {} in time",
+                                c.names.cluster(&t.secondary.region),
+                                c.names.global_cluster()
+                            ),
+                            check_first: false,
+                            exhausted: None,
+                        },
+                    )
                 }
                 PromotionWait::Fixed { seconds } => {
                     json!({ "Type": "Wait", "Seconds": seconds.max(1), "Next": next })
@@ -406,10 +460,24 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         } else {
             statements.push(json!({ "Effect": "Allow", "Action": [action, "rds:DescribeGlobalClusters"], "Resource": [global, ga("DatabaseCluster", "DBClusterArn")] }));
             if headless {
-                statements.push(json!({ "Effect": "Allow", "Action": ["rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:AddTagsToResource"], "Resource": [
-                    ga("DatabaseCluster", "DBClusterArn"),
+                // What `CreateDBInstance` authorizes for this request (service authorization
+                // reference, Amazon RDS): the new instance (`db`, required), the cluster it
+                // joins, the default DB parameter group of its engine family (no group is
+                // named) and the cluster's subnet group, which it inherits. No option group
+                // (Aurora PostgreSQL has none), no tags, no monitoring role or key is passed,
+                // so no `rds:AddTagsToResource`, `iam:PassRole` or KMS grant.
+                let family = t
+                    .database
+                    .as_ref()
+                    .map(|d| super::database::engine_family(&d.engine_version))
+                    .unwrap_or_default();
+                statements.push(json!({ "Effect": "Allow", "Action": "rds:CreateDBInstance", "Resource": [
                     c.arn("rds", &format!("db:{instance_id}")),
+                    ga("DatabaseCluster", "DBClusterArn"),
+                    c.arn("rds", &format!("pg:default.{family}")),
+                    sub(&format!("arn:${{AWS::Partition}}:rds:{}:{}:subgrp:${{DatabaseSubnetGroup}}", c.region, c.names.account())),
                 ] }));
+                statements.push(json!({ "Effect": "Allow", "Action": "rds:DescribeDBInstances", "Resource": c.arn("rds", &format!("db:{instance_id}")) }));
             }
         }
     }
@@ -448,6 +516,10 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         "AWS::Logs::LogGroup",
         json!({ "RetentionInDays": 365, "KmsKeyId": c.key }),
     );
+    // Execution data stays out of the logs: it would carry the approval's task token (anyone
+    // who can read the log group could approve a failover) and every state's input and output.
+    // Each state's transitions are still logged; the data is in the execution history, which
+    // `states:GetExecutionHistory` guards.
     let machine = tpl.add(
         "FailoverStateMachine",
         "AWS::StepFunctions::StateMachine",
@@ -457,7 +529,7 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
             "RoleArn": ga("FailoverRole", "Arn"),
             "Definition": definition,
             "DefinitionSubstitutions": subs,
-            "LoggingConfiguration": { "Level": "ALL", "IncludeExecutionData": true, "Destinations": [{ "CloudWatchLogsLogGroup": { "LogGroupArn": ga("FailoverLogGroup", "Arn") } }] },
+            "LoggingConfiguration": { "Level": "ALL", "IncludeExecutionData": false, "Destinations": [{ "CloudWatchLogsLogGroup": { "LogGroupArn": ga("FailoverLogGroup", "Arn") } }] },
             "TracingConfiguration": { "Enabled": true },
         }),
     );
@@ -470,10 +542,6 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
 /// Pilot light: a writer instance for the headless secondary cluster, then wait until it is
 /// available. A rerun finds the instance already there and waits for it.
 fn add_writer(states: &mut Map<String, Value>, instance: &str, cluster: &str, next: &str) -> Value {
-    states.insert(
-        "WaitForWriter".into(),
-        json!({ "Type": "Wait", "Seconds": 30, "Next": "DescribeWriter" }),
-    );
     let mut describe = task(
         "arn:aws:states:::aws-sdk:rds:describeDBInstances",
         json!({ "DbInstanceIdentifier": instance }),
@@ -487,17 +555,27 @@ fn add_writer(states: &mut Map<String, Value>, instance: &str, cluster: &str, ne
         o.insert("ResultPath".into(), json!("$.writer"));
     }
     states.insert("DescribeWriter".into(), describe);
-    states.insert(
-        "WriterAvailable".into(),
-        json!({
-            "Type": "Choice",
-            "Choices": [{ "And": [
+    let interval = 30;
+    let waiting = counted_poll(
+        states,
+        &Poll {
+            name: "Writer",
+            wait: "PauseForWriter",
+            check: "DescribeWriter",
+            decide: "WriterAvailable",
+            interval,
+            max: POLL_LIMIT_SECONDS.div_ceil(interval),
+            done: json!({ "And": [
                 { "Variable": "$.writer.status", "IsPresent": true },
                 { "Variable": "$.writer.status", "StringEquals": "available" },
-            ], "Next": next }],
-            "Default": "WaitForWriter",
-        }),
+            ] }),
+            next,
+            cause: format!("{instance} was not available in time"),
+            check_first: false,
+            exhausted: None,
+        },
     );
+    states.insert("WaitForWriter".into(), waiting);
     json!({
         "Type": "Task",
         "Resource": "arn:aws:states:::aws-sdk:rds:createDBInstance",
@@ -515,4 +593,121 @@ fn add_writer(states: &mut Map<String, Value>, instance: &str, cluster: &str, ne
             { "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure" },
         ],
     })
+}
+
+/// The error a promotion call meets when the global cluster is already failing over or
+/// switching over (the SDK integration's name for `InvalidGlobalClusterStateFault`).
+const ALREADY_PROMOTING: &str = "Rds.InvalidGlobalClusterStateException";
+
+/// After `ALREADY_PROMOTING`: reads the global cluster and goes on to `next` when the target is
+/// the writer or the failover under way goes to it; any other state notifies and stops.
+fn promotion_state(states: &mut Map<String, Value>, next: &str) {
+    let mut describe = task(
+        "arn:aws:states:::aws-sdk:rds:describeGlobalClusters",
+        json!({ "GlobalClusterIdentifier": "${GlobalCluster}" }),
+        "PromotionUnderWay",
+    );
+    if let Some(o) = describe.as_object_mut() {
+        o.insert("ResultSelector".into(), json!({
+            "writers.$": "$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DbClusterArn",
+            "cluster.$": "$.GlobalClusters[0]",
+        }));
+        o.insert("ResultPath".into(), json!("$.promotionState"));
+    }
+    states.insert("CheckPromotionState".into(), describe);
+    states.insert("PromotionUnderWay".into(), json!({
+        "Type": "Choice",
+        "Choices": [
+            { "And": [
+                { "Variable": "$.promotionState.writers[0]", "IsPresent": true },
+                { "Variable": "$.promotionState.writers[0]", "StringEquals": "${TargetCluster}" },
+            ], "Next": next },
+            { "And": [
+                { "Variable": "$.promotionState.cluster.FailoverState.ToDbClusterArn", "IsPresent": true },
+                { "Variable": "$.promotionState.cluster.FailoverState.ToDbClusterArn", "StringEquals": "${TargetCluster}" },
+            ], "Next": next },
+        ],
+        "Default": "NotifyFailure",
+    }));
+}
+
+/// How many times the automatic decision asks for a second opinion before it aborts.
+const OPINION_ATTEMPTS: u32 = 4;
+
+/// Seconds any polling loop may last before it notifies and fails: well inside the execution's
+/// timeout, and few enough rounds that no execution nears Step Functions' 25,000-event history.
+const POLL_LIMIT_SECONDS: u32 = 1_800;
+
+/// A polling loop with a counter in the state: `<entry>` (Pass, the counter at 0) -> `wait`
+/// -> `check` (a Task the caller inserts, going to `decide`) -> `decide`: `done` goes to
+/// `next`, `max` rounds to `<name>TimedOut` (notify and fail), otherwise count and wait again.
+struct Poll<'a> {
+    name: &'a str,
+    wait: &'a str,
+    check: &'a str,
+    decide: &'a str,
+    interval: u32,
+    max: u32,
+    done: Value,
+    next: &'a str,
+    cause: String,
+    /// Check at once on entry (otherwise wait first).
+    check_first: bool,
+    /// Where to go after `max` rounds; `None` makes `<name>TimedOut`, which notifies and fails.
+    exhausted: Option<&'a str>,
+}
+
+fn counted_poll(states: &mut Map<String, Value>, p: &Poll<'_>) -> Value {
+    let counter = format!("$.polls{}", p.name);
+    let count = format!("{counter}.rounds");
+    let counting = format!("Count{}Poll", p.name);
+    let timed_out = p
+        .exhausted
+        .map_or_else(|| format!("{}TimedOut", p.name), str::to_string);
+    states.insert(
+        p.wait.into(),
+        json!({ "Type": "Wait", "Seconds": p.interval, "Next": p.check }),
+    );
+    states.insert(
+        p.decide.into(),
+        json!({
+            "Type": "Choice",
+            "Choices": [
+                merge_next(&p.done, p.next),
+                { "And": [{ "Variable": count, "IsPresent": true }, { "Variable": count, "NumericGreaterThanEquals": p.max }], "Next": timed_out },
+            ],
+            "Default": counting,
+        }),
+    );
+    states.insert(
+        counting.clone(),
+        json!({
+            "Type": "Pass",
+            "Parameters": { "rounds.$": format!("States.MathAdd({count}, 1)") },
+            "ResultPath": counter,
+            "Next": p.wait,
+        }),
+    );
+    if p.exhausted.is_none() {
+        states.insert(
+            timed_out,
+            json!({
+                "Type": "Pass",
+                "Parameters": { "Error": format!("{}TimedOut", p.name), "Cause": p.cause },
+                "ResultPath": "$.error",
+                "Next": "NotifyFailure",
+            }),
+        );
+    }
+    let first = if p.check_first { p.check } else { p.wait };
+    json!({ "Type": "Pass", "Result": { "rounds": 0 }, "ResultPath": counter, "Next": first })
+}
+
+/// A Choice rule with its `Next`.
+fn merge_next(rule: &Value, next: &str) -> Value {
+    let mut rule = rule.clone();
+    if let Some(o) = rule.as_object_mut() {
+        o.insert("Next".into(), json!(next));
+    }
+    rule
 }

@@ -236,6 +236,7 @@ fn source(t: &Topology, names: &Names, name: &str) -> ParameterSource {
     };
     match name {
         "SecondaryKmsKeyArn" => output("secondary-base", "KmsKeyArn"),
+        "PagingTopicArn" => output("secondary-base", "PagingTopicArn"),
         "KmsKeyArn"
         | "PrivateSubnetIds"
         | "IsolatedSubnetIds"
@@ -345,6 +346,19 @@ ensure_bucket() {
   aws s3api put-public-access-block --bucket "$1" --region "$2" \
     --public-access-block-configuration \
     BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+}
+
+# store_parameter REGION NAME VALUE: an SSM parameter later stages read. The value goes through
+# a file: the AWS CLI v1 fetches a parameter value that starts with http:// or https:// and
+# would store that page instead of the URL.
+store_parameter() {
+  local file status=0
+  file="$(mktemp)"
+  printf '%s' "$3" >"$file"
+  aws ssm put-parameter --region "$1" --name "$2" --type String --overwrite \
+    --value "file://$file" >/dev/null || status=$?
+  rm -f "$file"
+  return "$status"
 }
 
 # latest_recovery_point VAULT REGION TYPE: the newest completed recovery point of TYPE.
@@ -551,7 +565,7 @@ impl DeployPlan {
                         let var = output_variable(stack, output);
                         let _ = writeln!(
                             s,
-                            "  {var}=\"$(output {} {} {})\"\n  aws ssm put-parameter --region {} --name {} --type String --overwrite \\\n    --value \"${var}\" >/dev/null",
+                            "  {var}=\"$(output {} {} {})\"\n  store_parameter {} {} \"${var}\"",
                             shell(&st.stack_name),
                             shell(&st.region),
                             shell(output),

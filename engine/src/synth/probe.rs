@@ -88,12 +88,25 @@ exports.handler = async (event) => {
   const url = event.url || await primaryUrl();
   const status = url ? await get(url) : 0;
   const healthy = status === 200;
-  if (event.metric) {
+  if (event.metric && url) {
     await cw.send(new PutMetricDataCommand({ Namespace: "Tandem", MetricData: [{ MetricName: "PrimaryHealthy", Dimensions: [{ Name: "Topology", Value: process.env.TOPOLOGY }], Value: healthy ? 1 : 0 }] }));
   }
   return { healthy, status };
 };
 "#;
+
+/// Concurrency the probe reserves, so other functions never throttle paging: 2 when the
+/// account's quota leaves room for it above the functions' reservations and the 100 Lambda keeps
+/// unreserved; none otherwise (a reservation there would fail the deploy).
+const PROBE_RESERVED_CONCURRENCY: u32 = 2;
+
+fn probe_reservation(t: &crate::model::Topology) -> Option<u32> {
+    let needed = t
+        .reserved_concurrency()
+        .saturating_add(PROBE_RESERVED_CONCURRENCY)
+        .saturating_add(crate::catalog::LAMBDA_UNRESERVED_MINIMUM);
+    (t.workload.lambda_concurrency_limit >= needed).then_some(PROBE_RESERVED_CONCURRENCY)
+}
 
 /// The probe function. `{"url": U}` GETs U; `{"resolve": NAME, "expectRegion": R}` says whether
 /// NAME resolves to region R's endpoint; `{"metric": true}` probes the primary and records
@@ -152,12 +165,31 @@ pub(crate) fn probe_function(tpl: &mut Template, c: &Ctx<'_>, url: &PrimaryUrl) 
             "Environment": { "Variables": env },
             "KmsKeyArn": c.key,
             "TracingConfig": { "Mode": "Active" },
-            "ReservedConcurrentExecutions": 2,
             "DeadLetterConfig": { "TargetArn": ga("FunctionDeadLetterQueue", "Arn") },
             "LoggingConfig": { "LogGroup": r("ProbeLogGroup") },
         }),
         json!({ "Metadata": { "Tandem": { "role": "probe" } } }),
     );
+    match probe_reservation(t) {
+        Some(n) => {
+            if let Some(p) = tpl
+                .resources
+                .get_mut("ProbeFunction")
+                .and_then(|res| res.get_mut("Properties"))
+                .and_then(serde_json::Value::as_object_mut)
+            {
+                p.insert("ReservedConcurrentExecutions".into(), json!(n));
+            }
+        }
+        None => {
+            tpl.notes.push(format!("The probe reserves no concurrency: the account's Lambda quota (`workload.lambdaConcurrencyLimit`, {}) leaves no room above the 100 Lambda keeps unreserved.", t.workload.lambda_concurrency_limit));
+            tpl.skip_check(
+                "ProbeFunction",
+                "CKV_AWS_115",
+                "the account's Lambda quota leaves no room to reserve concurrency for the probe",
+            );
+        }
+    }
     tpl.skip_check(
         "ProbeFunction",
         "CKV_AWS_117",
@@ -166,8 +198,9 @@ pub(crate) fn probe_function(tpl: &mut Template, c: &Ctx<'_>, url: &PrimaryUrl) 
 }
 
 /// Paging, in every preset: the probe runs every minute and the `primary-down` alarm, after
-/// the health check's failure threshold in minutes, notifies `topic` (whose e-mail
-/// subscriptions page the operator).
+/// the health check's failure threshold in minutes of reported failures, notifies `topic`
+/// (whose e-mail subscriptions page the operator). The probe reports nothing while it has no
+/// URL to check (before the primary is deployed under backup & restore).
 pub(crate) fn watch(tpl: &mut Template, c: &Ctx<'_>, url: &PrimaryUrl, topic: &Value) {
     let t = c.t;
     probe_function(tpl, c, url);
@@ -196,8 +229,18 @@ pub(crate) fn watch(tpl: &mut Template, c: &Ctx<'_>, url: &PrimaryUrl, topic: &V
         "EvaluationPeriods": threshold,
         "Threshold": 1,
         "ComparisonOperator": "LessThanThreshold",
-        "TreatMissingData": "breaching",
+        "DatapointsToAlarm": threshold,
+        // Only reported failures page: before the probe's first datapoint after a deploy (and
+        // while no URL is stored yet) the alarm has no data and stays INSUFFICIENT_DATA
+        // instead of paging for an outage that is not there. In a real outage the probe keeps
+        // running in this region and reports 0 every minute, which breaches.
+        "TreatMissingData": "missing",
         "AlarmActions": [topic],
+        // A probe that reported and then stops (its URL parameter deleted, the function
+        // broken) takes the alarm from OK to INSUFFICIENT_DATA: that pages too, so silence is
+        // never mistaken for health. A new alarm starts in INSUFFICIENT_DATA, so a deploy
+        // does not page.
+        "InsufficientDataActions": [topic],
     }));
 }
 

@@ -84,8 +84,13 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
         .collect();
     let _ = writeln!(
         out,
-        "- Confirm the alert subscription e-mails ({}): each address must click the confirmation link AWS sends, or nobody is paged.",
-        emails.join(", ")
+        "- Confirm the alert subscription e-mails ({}): each address must click the confirmation link AWS sends, or nobody is paged{}.",
+        emails.join(", "),
+        if !standing && api.is_some() {
+            format!(" (in {s} they subscribe to the paging topic {}, which pages, asks for approval and reports the failover)", md(&names.of("paging")))
+        } else {
+            String::new()
+        }
     );
     if t.database.as_ref().is_some_and(|d| d.iam_auth) {
         let _ = writeln!(
@@ -202,7 +207,12 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
                     "--execution-arn <arn printed above>"
                 ])
             );
-            step(&mut out, format!("Approve: the alert topic e-mails a `send-task-success` command with a task token; run it as written (it targets {s}). To stop the failover instead, run the `send-task-failure` command in the same e-mail: the run notifies and ends."));
+            let asks = if !standing && api.is_some() {
+                format!("the paging topic {} (it stands in {s} with subscriptions confirmed before the incident; the application's topic is only being created now)", md(&names.of("paging")))
+            } else {
+                "the alert topic".to_string()
+            };
+            step(&mut out, format!("Approve: {asks} e-mails a `send-task-success` command with a task token; run it as written (it targets {s}). To stop the failover instead, run the `send-task-failure` command in the same e-mail: the run notifies and ends."));
         }
     }
     let _ = writeln!(out, "\nWhat the state machine does, step by step:\n");
@@ -219,7 +229,7 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
                     Decision::Manual { .. } => format!("probes the {p} health endpoint and records the answer"),
                 });
                 if t.failover.decision == Decision::Automatic {
-                    line(&mut out, format!("asks for a second opinion: resolves {} and goes on only if it already answers with {s}; otherwise it notifies and stops", md(&t.dns.record_name)));
+                    line(&mut out, format!("asks for a second opinion: resolves {} and goes on only if it answers with {s}, asking up to 4 times one TTL apart (resolvers may hold the old answer that long); if it never does, it notifies and stops", md(&t.dns.record_name)));
                 }
             }
             Step::Approval if matches!(t.failover.decision, Decision::Manual { .. }) => {
@@ -233,14 +243,14 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
                     line(&mut out, format!("adds a writer instance, {}, to the headless cluster {} and waits until it is available", md(&format!("{secondary_cluster}-failover-1")), md(&secondary_cluster)));
                 }
                 line(&mut out, match t.failover.database_action {
-                    DatabaseAction::FailoverAllowDataLoss => format!("`rds:FailoverGlobalCluster` with `AllowDataLoss: true`, target {}: works while {p} is down; writes not yet replicated are lost (RPO)", md(&secondary_cluster)),
+                    DatabaseAction::FailoverAllowDataLoss => format!("`rds:FailoverGlobalCluster` with `AllowDataLoss: true`, target {}: works while {p} is down; writes not yet replicated are lost (RPO). A retry that finds the global database already failing over to {} (the first call took effect but answered late) checks the state and goes on", md(&secondary_cluster), md(&secondary_cluster)),
                     DatabaseAction::Switchover => format!("`rds:SwitchoverGlobalCluster` to {}: no data loss, but needs {p} healthy", md(&secondary_cluster)),
                 });
             }
             Step::WaitForPromotion if global_db.is_some() => {
                 line(
                     &mut out,
-                    "polls `DescribeGlobalClusters` until the secondary cluster is the writer"
+                    "polls `DescribeGlobalClusters` until the secondary cluster is the writer; after 30 minutes without it, it notifies and stops (every waiting loop is capped, so no run nears Step Functions' history limit)"
                         .into(),
                 );
             }
@@ -308,8 +318,17 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
         m += 1;
         let _ = writeln!(out, "{m}. {text}");
     };
-    if global_db.is_some() {
-        back(&mut out, format!("Rejoin: if the failover detached the old primary cluster, delete {} (turn off its deletion protection first) and redeploy the primary stack ({}), so it joins {} as a secondary without credentials; then wait until `describe-global-clusters` lists it and its replication lag is low.", md(&primary_cluster), code(&["HOSTED_ZONE_ID=<zone> bash deploy.sh"]), md(&global)));
+    if let Some(db) = global_db {
+        let members = code(&[
+            "aws rds describe-global-clusters --region",
+            &qs,
+            "--global-cluster-identifier",
+            &shell(&global),
+            "--query 'GlobalClusters[0].GlobalClusterMembers[].[DBClusterArn,IsWriter]' --output text",
+        ]);
+        back(&mut out, format!("Check that the old primary rejoined. After a global database failover, Aurora adds the old primary cluster back to the global database as a secondary by itself once {p} is available again, and first keeps a snapshot of it (named `rds:unplanned-global-failover-...`) holding any writes that had not replicated. Check: {members} lists {} with `False` (a secondary) and, in {p}, {} prints `available`; wait until {} shows the lag is low.", md(&primary_cluster), code(&["aws rds describe-db-clusters --region", &qp, "--db-cluster-identifier", &shell(&primary_cluster), "--query 'DBClusters[0].Status' --output text"]), code(&["aws cloudwatch get-metric-statistics --region", &qp, "--namespace AWS/RDS --metric-name AuroraGlobalDBReplicationLag --dimensions", &shell(&format!("Name=DBClusterIdentifier,Value={primary_cluster}")), "--statistics Maximum --period 60 --start-time <10 minutes ago> --end-time <now>"])));
+        let _ = writeln!(out, "   The old primary keeps its master credentials (the primary stack sets them; the secret {} holds them): leave them, the cluster needs them again as writer after the switch back.", md(&names.secret()));
+        back(&mut out, format!("If it did not rejoin ({} is not in the list above, or is its own writer): Aurora adds no cluster that holds data to a global database, so replace it with an empty secondary of the same name. Note its settings ({} prints the subnet group, security groups and key), snapshot it ({}), delete its instances ({} for each) and, with deletion protection off ({}), the cluster ({}). Then create it again as a secondary: {} with those settings (no master user: a secondary takes the global database's), and add a `db.serverless` instance with {}. The primary stack keeps managing it by name. Recover writes that never replicated from the snapshots by hand.", md(&primary_cluster), code(&["aws rds describe-db-clusters --region", &qp, "--db-cluster-identifier", &shell(&primary_cluster), "--query 'DBClusters[0].[DBSubnetGroup,VpcSecurityGroups[].VpcSecurityGroupId,KmsKeyId,DBClusterMembers[].DBInstanceIdentifier]'"]), code(&["aws rds create-db-cluster-snapshot --region", &qp, "--db-cluster-identifier", &shell(&primary_cluster), "--db-cluster-snapshot-identifier", &shell(&format!("{primary_cluster}-before-failback"))]), code(&["aws rds delete-db-instance --region", &qp, "--db-instance-identifier <instance> --skip-final-snapshot"]), code(&["aws rds modify-db-cluster --region", &qp, "--db-cluster-identifier", &shell(&primary_cluster), "--no-deletion-protection --apply-immediately"]), code(&["aws rds delete-db-cluster --region", &qp, "--db-cluster-identifier", &shell(&primary_cluster), "--skip-final-snapshot"]), code(&["aws rds create-db-cluster --region", &qp, "--db-cluster-identifier", &shell(&primary_cluster), "--global-cluster-identifier", &shell(&global), "--engine aurora-postgresql --engine-version", &shell(&db.engine_version), "--db-subnet-group-name <subnet group> --vpc-security-group-ids <groups> --kms-key-id <key> --storage-encrypted --serverless-v2-scaling-configuration", &shell(&format!("MinCapacity={},MaxCapacity={}", db.min_acu.get(), db.max_acu.get()))]), code(&["aws rds create-db-instance --region", &qp, "--db-cluster-identifier", &shell(&primary_cluster), "--db-instance-identifier", &shell(&format!("{primary_cluster}-1")), "--engine aurora-postgresql --db-instance-class db.serverless"])));
         back(
             &mut out,
             format!(

@@ -47,6 +47,19 @@ ensure_bucket() {
     BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
 }
 
+# store_parameter REGION NAME VALUE: an SSM parameter later stages read. The value goes through
+# a file: the AWS CLI v1 fetches a parameter value that starts with http:// or https:// and
+# would store that page instead of the URL.
+store_parameter() {
+  local file status=0
+  file="$(mktemp)"
+  printf '%s' "$3" >"$file"
+  aws ssm put-parameter --region "$1" --name "$2" --type String --overwrite \
+    --value "file://$file" >/dev/null || status=$?
+  rm -f "$file"
+  return "$status"
+}
+
 # latest_recovery_point VAULT REGION TYPE: the newest completed recovery point of TYPE.
 latest_recovery_point() {
   local arn
@@ -103,8 +116,7 @@ if [ "$MODE" = standing ]; then
       SecondaryKmsKeyArn="$SECONDARY_BASE_KMSKEYARN" \
       HostedZoneId="$HOSTED_ZONE_ID"
   PRIMARY_APIHEALTHURL="$(output trading-br-prod-primary us-east-1 ApiHealthUrl)"
-  aws ssm put-parameter --region us-east-2 --name /trading-br-prod/primary-health-url --type String --overwrite \
-    --value "$PRIMARY_APIHEALTHURL" >/dev/null
+  store_parameter us-east-2 /trading-br-prod/primary-health-url "$PRIMARY_APIHEALTHURL"
 fi
 
 # Stage 3: trading-br-prod-secondary-app in us-east-2: deployed at failover from this region alone: the database is restored from the newest Aurora recovery point copied here
@@ -114,6 +126,7 @@ if [ "$MODE" = --failover ]; then
   if [ -z "${SNAPSHOT_ARN:-}" ]; then
     SNAPSHOT_ARN="$(latest_recovery_point trading-br-prod-vault us-east-2 Aurora)"
   fi
+  SECONDARY_BASE_PAGINGTOPICARN="$(output trading-br-prod-secondary-base us-east-2 PagingTopicArn)"
   aws cloudformation deploy \
     --stack-name trading-br-prod-secondary-app --region us-east-2 \
     --template-file secondary-app.template.json \
@@ -122,7 +135,8 @@ if [ "$MODE" = --failover ]; then
     --capabilities CAPABILITY_IAM \
     --parameter-overrides \
       KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" \
-      SnapshotIdentifier="$SNAPSHOT_ARN"
+      SnapshotIdentifier="$SNAPSHOT_ARN" \
+      PagingTopicArn="$SECONDARY_BASE_PAGINGTOPICARN"
 fi
 
 # Teardown, in this order (see deploy-plan.json notes first):

@@ -60,7 +60,11 @@ impl Run<'_> {
             .and_then(Value::as_str)
             .map(str::to_string)
             .or(p.default_url.clone());
-        let healthy = url.is_some_and(|u| crate::simulate::people::probe_get(self, &p.region, &u));
+        // Tandem's probe publishes nothing while it has no URL to check.
+        let Some(url) = url.filter(|u| !u.is_empty()) else {
+            return;
+        };
+        let healthy = crate::simulate::people::probe_get(self, &p.region, &url);
         self.w
             .metrics
             .entry((p.region.clone(), "PrimaryHealthy".into()))

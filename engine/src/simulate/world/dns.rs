@@ -89,3 +89,54 @@ impl World {
             .max(1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Alarm, HealthCheck};
+    use super::*;
+
+    /// A switch check whose alarm fired (the failover) and then lost its data.
+    fn after_failover(insufficient: Option<bool>) -> World {
+        let mut w = World::default();
+        w.stacks.insert("base".into(), ("us-east-2".into(), true));
+        w.alarms.push(Alarm {
+            key: "base/FailoverSwitchAlarm".into(),
+            stack: "base".into(),
+            region: "us-east-2".into(),
+            name: "x-failover-switch".into(),
+            namespace: "Tandem".into(),
+            metric: "FailoverSwitch".into(),
+            statistic: "Maximum".into(),
+            period: 60,
+            evaluation_periods: 1,
+            datapoints_to_alarm: 1,
+            threshold: 1.0,
+            comparison: "GreaterThanOrEqualToThreshold".into(),
+            treat_missing: "ignore".into(),
+            actions: Vec::new(),
+            state: AlarmState::Insufficient,
+            history: Vec::new(),
+        });
+        w.checks.push(HealthCheck {
+            key: "primary/SwitchHealthCheck".into(),
+            kind: CheckKind::Metric {
+                region: "us-east-2".into(),
+                name: "x-failover-switch".into(),
+                insufficient,
+            },
+            inverted: false,
+            // Unhealthy since the switch fired: DNS answers the secondary.
+            observed: false,
+            generation: 1,
+        });
+        w
+    }
+
+    #[test]
+    fn last_known_status_keeps_dns_on_the_secondary_when_the_switch_alarm_loses_data() {
+        // `LastKnownStatus` (no fixed status) keeps the check unhealthy.
+        assert_eq!(after_failover(None).check_target(0), Some(false));
+        // `Healthy` would send clients back to the dead primary.
+        assert_eq!(after_failover(Some(true)).check_target(0), Some(true));
+    }
+}
