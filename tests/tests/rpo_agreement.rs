@@ -11,6 +11,7 @@ use tandem_engine::{analyze, PriceTable};
 fn kind(sim_kind: &str) -> &str {
     match sim_kind {
         "s3-rtc" => "s3",
+        "dynamodb-strong" => "dynamodb",
         other => other,
     }
 }

@@ -303,9 +303,16 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                 .get("Replicas")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
+            // Multi-Region strong consistency acknowledges a write only once another Region
+            // has it: nothing written is lost with one Region.
+            let strong = s(p, "MultiRegionConsistency") == "STRONG";
             w.stores.push(Store {
                 key,
-                kind: "dynamodb",
+                kind: if strong {
+                    "dynamodb-strong"
+                } else {
+                    "dynamodb"
+                },
                 lag: (replicas > 1).then_some(0),
                 durable: true,
             });
