@@ -125,7 +125,7 @@ pub struct GroupStats {
 }
 
 /// What the search did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchStats {
     pub groups: Vec<GroupStats>,
