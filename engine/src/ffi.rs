@@ -131,7 +131,7 @@ export interface Simulation { schema: "tandem-simulation/1"; scenario: string; r
 export interface OptimizeLimits { maxCost?: number | null; maxRtoSeconds?: number | null; maxRpoSeconds?: number | null }
 export interface OptimizeNumbers { cost: number; costComplete: boolean; rtoSeconds: number; rpoTypicalSeconds: number | null; rpoBoundSeconds: number | null }
 export interface OptimizePoint extends OptimizeNumbers { changes: string[]; edits: Edit[]; warnings: string[] }
-export type OptimizeAnswer = { type: "success"; schema: "tandem-optimize/1"; limits: OptimizeLimits; current: OptimizeNumbers; currentErrors: number; currentPoint: number | null; points: OptimizePoint[]; search: { groups: { name: string; choices: number; kept: number }[]; evaluated: number; rejected: number; unloadable: number; front: number } } | { type: "failure"; error: { input: "topology" | "prices" | "limits"; path: string | null; message: string } };
+export type OptimizeAnswer = { type: "success"; schema: "tandem-optimize/1"; limits: OptimizeLimits; current: OptimizeNumbers; currentErrors: number; currentPoint: number | null; points: OptimizePoint[]; dominated: OptimizeNumbers[]; search: { groups: { name: string; choices: number; kept: number }[]; evaluated: number; rejected: number; unloadable: number; front: number } } | { type: "failure"; error: { input: "topology" | "prices" | "limits"; path: string | null; message: string } };
 export type SimulateAnswer = { type: "success"; simulation: Simulation | Simulation[] } | { type: "failure"; error: { input: "topology" | "scenario"; path: string | null; message: string } };
 "#;
 

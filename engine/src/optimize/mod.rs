@@ -151,6 +151,9 @@ pub struct OptimizeReport {
     /// The index of the point that is the input itself, when it is on the front.
     pub current_point: Option<usize>,
     pub points: Vec<Point>,
+    /// The numbers of every other design analysed without an error finding, cheapest first:
+    /// each is beaten or equalled by a point of the front (before the limits).
+    pub dominated: Vec<Numbers>,
     pub search: SearchStats,
 }
 
@@ -159,7 +162,7 @@ pub fn optimize(topology: &Topology, prices: &PriceTable, limits: &Limits) -> Op
     let analysis = crate::analysis::analyze(topology, prices);
     let current_errors = crate::rules::check_design(topology, &analysis, prices)
         .count(crate::rules::Severity::Error);
-    let (front, mut stats) = search::search(topology, prices);
+    let (front, mut stats, dominated) = search::search(topology, prices);
     stats.front = front.len();
     let mut points: Vec<Point> = front
         .into_iter()
@@ -181,6 +184,7 @@ pub fn optimize(topology: &Topology, prices: &PriceTable, limits: &Limits) -> Op
         current_errors,
         current_point: points.iter().position(|p| p.edits.is_empty()),
         points,
+        dominated,
         search: stats,
     }
 }
@@ -237,6 +241,15 @@ mod tests {
         assert_eq!(r.current_point, None);
         assert!(r.points.iter().any(|p| p.numbers.dominates(&r.current)));
         assert!(r.search.evaluated <= 60, "{:?}", r.search);
+        assert!(!r.dominated.is_empty());
+        for d in &r.dominated {
+            assert!(
+                r.points
+                    .iter()
+                    .any(|p| p.numbers.dominates(d) || p.numbers.ties(d)),
+                "{d:?}"
+            );
+        }
     }
 
     #[test]

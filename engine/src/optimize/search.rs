@@ -11,6 +11,8 @@
 //!    and keep its front.
 //! 3. For each group left with several settings, combine every point of the front with each
 //!    of them and keep the new front (dominated partial designs are pruned after every group).
+//! 4. The answer is the front of every design analysed on the way, so nothing analysed is
+//!    lost; the others are reported, by their numbers, as dominated.
 //!
 //! Equal topologies are analysed once (keyed by their canonical JSON), so a combination that
 //! changes nothing costs no analysis. For the reference, 38 analyses find the front of all 672
@@ -25,25 +27,23 @@ use super::{GroupStats, Numbers, Point, SearchStats};
 use crate::analysis::analyze;
 use crate::model::{load_value, Topology};
 use crate::prices::PriceTable;
-use crate::rules::{apply_edit, check_design, Edit, Severity};
-
-#[derive(Debug, Clone)]
-struct Outcome {
-    numbers: Numbers,
-    warnings: Vec<String>,
-}
+use crate::rules::{apply_edit, check_design, Severity};
 
 struct Evaluator<'a> {
     input: Value,
     prices: &'a PriceTable,
-    cache: BTreeMap<String, Option<Outcome>>,
+    /// Every distinct topology analysed: the first way it was reached, or `None` when it has
+    /// an error finding.
+    cache: BTreeMap<String, Option<Point>>,
     stats: SearchStats,
 }
 
 impl Evaluator<'_> {
-    /// The numbers of the input with `edits` applied, or `None` when the result does not load
-    /// or has an error finding.
-    fn eval(&mut self, edits: &[Edit]) -> Option<Outcome> {
+    /// `base` combined with `choice`, analysed; `None` when the result does not load or has
+    /// an error finding. A topology reached before answers as it did then.
+    fn point(&mut self, base: &Point, choice: &Choice) -> Option<Point> {
+        let mut edits = base.edits.clone();
+        edits.extend(choice.edits.iter().cloned());
         let mut value = self.input.clone();
         let applied = edits.iter().all(|e| apply_edit(&mut value, e).is_ok());
         let Some(t) = applied.then(|| load_value(value).ok()).flatten() else {
@@ -58,7 +58,7 @@ impl Evaluator<'_> {
         self.stats.evaluated += 1;
         let analysis = analyze(&t, self.prices);
         let report = check_design(&t, &analysis, self.prices);
-        let outcome = if report.has_errors() {
+        let point = if report.has_errors() {
             self.stats.rejected += 1;
             None
         } else {
@@ -69,28 +69,17 @@ impl Evaluator<'_> {
                 .map(|f| f.rule.clone())
                 .collect();
             warnings.dedup();
-            Some(Outcome {
+            let mut changes = base.changes.clone();
+            changes.extend(choice.labels.iter().cloned());
+            Some(Point {
                 numbers: Numbers::of(&analysis),
+                changes,
+                edits,
                 warnings,
             })
         };
-        self.cache.insert(key, outcome.clone());
-        outcome
-    }
-
-    /// `base` combined with `choice`, evaluated.
-    fn point(&mut self, base: &Point, choice: &Choice) -> Option<Point> {
-        let mut edits = base.edits.clone();
-        edits.extend(choice.edits.iter().cloned());
-        let outcome = self.eval(&edits)?;
-        let mut changes = base.changes.clone();
-        changes.extend(choice.labels.iter().cloned());
-        Some(Point {
-            numbers: outcome.numbers,
-            changes,
-            edits,
-            warnings: outcome.warnings,
-        })
+        self.cache.insert(key, point.clone());
+        point
     }
 }
 
@@ -130,8 +119,9 @@ fn empty() -> Point {
     }
 }
 
-/// The front over every group, and what it took.
-pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchStats) {
+/// The front over every group, what it took, and the numbers of every other valid design
+/// analysed on the way (each beaten or equalled by a point of the front).
+pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchStats, Vec<Numbers>) {
     let mut ev = Evaluator {
         input: serde_json::to_value(t).unwrap_or(Value::Null),
         prices,
@@ -140,7 +130,7 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
     };
     let all = groups(t, &ev.input);
     let Some((standby, independent)) = all.split_first() else {
-        return (Vec::new(), ev.stats);
+        return (Vec::new(), ev.stats, Vec::new());
     };
     // 1. Screen the independent groups; fix those with one setting left.
     let mut fixed = Choice {
@@ -214,12 +204,31 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
         front = pareto(next);
     }
     ev.stats.groups = group_stats;
-    (front, ev.stats)
+    // The front of everything analysed: the last front, plus any design met on the way that
+    // nothing beats (none, when the screening's assumption holds).
+    let analysed: Vec<Point> = front
+        .into_iter()
+        .chain(ev.cache.into_values().flatten())
+        .collect();
+    let front = pareto(analysed.clone());
+    let mut others: Vec<Numbers> = analysed
+        .into_iter()
+        .filter(|p| !front.iter().any(|f| f.edits == p.edits))
+        .map(|p| p.numbers)
+        .collect();
+    others.sort_by(|a, b| {
+        a.cost
+            .total_cmp(&b.cost)
+            .then(a.rto_seconds.total_cmp(&b.rto_seconds))
+    });
+    others.dedup();
+    (front, ev.stats, others)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Edit;
 
     fn p(cost: f64, rto: f64, edits: usize) -> Point {
         Point {
@@ -285,7 +294,7 @@ mod tests {
         for id in ["reference", "backup-restore"] {
             let preset = crate::presets::preset(id).unwrap();
             let t = preset.topology();
-            let (front, stats) = search(&t, PriceTable::builtin());
+            let (front, stats, _) = search(&t, PriceTable::builtin());
             let mut pruned: Vec<[f64; 4]> = front.iter().map(|p| p.numbers.metrics()).collect();
             pruned.sort_by(|a, b| a.partial_cmp(b).unwrap());
             let (exact, combinations) = exhaustive(&t);

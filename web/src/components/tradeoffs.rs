@@ -1,7 +1,7 @@
 //! Trade-offs: the optimizer's front as a scatter of monthly cost against RTO (typical RPO as
-//! colour), with the current design, the RTO objective and the budget drawn in. Hovering a
-//! point shows its numbers and changes; choosing one shows its edits, and Apply makes them one
-//! undoable step. Every number is the engine's (`tandem_engine::optimize`).
+//! colour), with the dominated designs in grey, the current design, the RTO objective and the
+//! budget drawn in. Hovering a point shows its numbers and changes; choosing one shows its
+//! edits, and Apply makes them one undoable step. Every number is the engine's (`tandem_engine::optimize`).
 
 use tandem_engine::analysis::{human_seconds, usd};
 use tandem_engine::optimize::{optimize, Limits, Numbers, Point};
@@ -69,7 +69,13 @@ pub fn Tradeoffs() -> Html {
     let o = &state.topology.objectives;
     let budget = o.monthly_budget_usd.get();
     let objective = f64::from(o.rto_seconds);
-    let numbers = || r.points.iter().map(|p| &p.numbers).chain([&r.current]);
+    let numbers = || {
+        r.points
+            .iter()
+            .map(|p| &p.numbers)
+            .chain(&r.dominated)
+            .chain([&r.current])
+    };
     let max_rto = numbers()
         .map(|n| n.rto_seconds)
         .chain([objective])
@@ -97,6 +103,17 @@ pub fn Tradeoffs() -> Html {
                 <circle class={classes!("point", rpo_class(n), (*selected == Some(i)).then_some("selected"))}
                     cx={x(n.rto_seconds).to_string()} cy={y(n.cost).to_string()} r="6" onclick={choose(i)}>
                     <title>{ format!("#{}: {}\n{}", i + 1, describe(n), changes(p)) }</title>
+                </circle>
+            }
+        })
+        .collect();
+    let greyed: Vec<Html> = r
+        .dominated
+        .iter()
+        .map(|n| {
+            html! {
+                <circle class="dominated" cx={x(n.rto_seconds).to_string()} cy={y(n.cost).to_string()} r="4">
+                    <title>{ format!("dominated: {}", describe(n)) }</title>
                 </circle>
             }
         })
@@ -153,12 +170,13 @@ pub fn Tradeoffs() -> Html {
                 <rect class={current_class} x={(cx - 6.0).to_string()} y={(cy - 6.0).to_string()} width="12" height="12">
                     <title>{ format!("current design: {}", describe(&r.current)) }</title>
                 </rect>
+                { for greyed }
                 { for dots }
             </svg>
             <p class="legend">{ "Colour: typical RPO in " }
                 <span class="rpo-seconds">{ "seconds" }</span>{ ", " }<span class="rpo-minutes">{ "minutes" }</span>{ ", " }
                 <span class="rpo-hours">{ "hours" }</span>{ ", " }<span class="rpo-unbounded">{ "unbounded" }</span>
-                { ". The square is the current design (grey when dominated)." }</p>
+                { ". Grey: designs analysed that a coloured one beats. The square is the current design (grey when dominated)." }</p>
             { for detail }
             <table class="front">
                 <thead><tr><th>{ "#" }</th><th>{ "Cost a month" }</th><th>{ "RTO" }</th><th>{ "RPO typical" }</th><th>{ "RPO bound" }</th><th>{ "Changes" }</th></tr></thead>
