@@ -111,7 +111,7 @@ enum Command {
     /// and threshold, DNS TTL, NAT and interface endpoints, Aurora's minimum capacity and
     /// secondary instances, S3 RTC, the backup interval and the promotion wait. A design with
     /// an error finding is left out, the objective rules (E4001, E4002, E5001) aside: the
-    /// limits play their part.
+    /// limits play their part. Exits 1 when the input itself has such an error finding.
     #[command(
         after_help = "Examples:\n  tandem optimize topology.json --max-cost 2500 --max-rto 900\n  tandem optimize topology.json --format json | jq '.points[0]'\n  tandem optimize topology.json --max-rpo 60 --apply 1 --out cheaper.json"
     )]

@@ -56,7 +56,12 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, InputError> {
                 .map_err(|e| InputError(format!("cannot write JSON: {e}")))?
         ),
     }
-    Ok(ExitCode::SUCCESS)
+    // As `check`: 1 when the input itself has an error finding (objective rules aside).
+    Ok(if report.current_errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn write(path: &Path, text: &str) -> Result<(), InputError> {

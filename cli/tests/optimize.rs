@@ -182,6 +182,20 @@ fn apply_writes_the_chosen_design_whose_analysis_is_the_point() {
 }
 
 #[test]
+fn an_input_with_an_error_finding_is_exit_1_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: Value = serde_json::from_str(&stdout(&tandem(&["init"]))).unwrap();
+    v["secondary"]["vpc"]["cidr"] = "10.0.0.0/16".into();
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, v.to_string()).unwrap();
+    let o = tandem(&["optimize", path.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let text = stdout(&o);
+    assert!(text.contains("1 error finding"), "{text}");
+    assert!(text.contains("fix the input's first"), "{text}");
+}
+
+#[test]
 fn unreadable_input_is_exit_2() {
     let o = tandem(&["optimize", "/nonexistent/topology.json"]);
     assert_eq!(code(&o), 2);

@@ -91,7 +91,11 @@ pub fn optimize_text(t: &Topology, r: &OptimizeReport) -> String {
         );
     }
     if r.points.is_empty() {
-        out.push_str("  (no design meets the limits)\n");
+        out.push_str(if r.search.front == 0 {
+            "  (no design without an error finding: fix the input's first)\n"
+        } else {
+            "  (no design meets the limits)\n"
+        });
     }
     out
 }
