@@ -4,6 +4,8 @@
 //! Exit codes: 0 success (no error finding), 1 error findings (or `synth` refused), 2 the input
 //! could not be read or understood.
 
+mod optimize;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -101,6 +103,40 @@ enum Command {
         scenario: String,
         #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
         format: AnalyzeFormat,
+    },
+    /// The Pareto front: every design within the optimizer's knobs that no other beats on
+    /// monthly cost, RTO, typical RPO and RPO bound at once, each with its edits.
+    ///
+    /// Knobs: strategy (with what it implies for the data), decision, health-check interval
+    /// and threshold, DNS TTL, NAT and interface endpoints, Aurora's minimum capacity and
+    /// secondary instances, S3 RTC, the backup interval and the promotion wait. A design with
+    /// an error finding is left out, the objective rules (E4001, E4002, E5001) aside: the
+    /// limits play their part. Exits 1 when the input itself has such an error finding.
+    #[command(
+        after_help = "Examples:\n  tandem optimize topology.json --max-cost 2500 --max-rto 900\n  tandem optimize topology.json --format json | jq '.points[0]'\n  tandem optimize topology.json --max-rpo 60 --apply 1 --out cheaper.json"
+    )]
+    Optimize {
+        /// The topology file (`-` reads standard input).
+        file: PathBuf,
+        /// Leave out designs costing more than this a month (USD).
+        #[arg(long, value_name = "USD")]
+        max_cost: Option<f64>,
+        /// Leave out designs whose RTO is longer.
+        #[arg(long, value_name = "SECONDS")]
+        max_rto: Option<f64>,
+        /// Leave out designs whose typical RPO is longer (an unbounded RPO never fits).
+        #[arg(long, value_name = "SECONDS")]
+        max_rpo: Option<f64>,
+        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+        format: AnalyzeFormat,
+        #[arg(long)]
+        prices: Option<PathBuf>,
+        /// Write point N of the front (as numbered in the output) to --out instead of printing.
+        #[arg(long, value_name = "N", requires = "out")]
+        apply: Option<usize>,
+        /// Where --apply writes the chosen topology.
+        #[arg(long, value_name = "FILE", requires = "apply")]
+        out: Option<PathBuf>,
     },
     /// Explain one rule: what it checks, why, and where to read more.
     #[command(after_help = "Example:\n  tandem explain E1002")]
@@ -296,6 +332,26 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             scenario,
             format,
         } => simulate(&input, &scenario, format),
+        Command::Optimize {
+            file,
+            max_cost,
+            max_rto,
+            max_rpo,
+            format,
+            prices,
+            apply,
+            out,
+        } => optimize::run(optimize::Args {
+            file,
+            limits: tandem_engine::Limits {
+                max_cost,
+                max_rto_seconds: max_rto,
+                max_rpo_seconds: max_rpo,
+            },
+            format,
+            prices,
+            apply: apply.zip(out),
+        }),
         Command::Explain { rule } => {
             let m = rules::rule(&rule).ok_or_else(|| {
                 InputError(format!("no rule `{rule}`; `tandem rules` lists them"))

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use tandem_engine::simulate::{simulate, Durations, Input, Scenario};
 use tandem_engine::synth::{synthesize, TemplateFormat};
-use tandem_engine::{analyze, check, load, presets, to_json, PriceTable};
+use tandem_engine::{analyze, check, load, optimize, presets, to_json, Limits, PriceTable};
 
 fn time(label: &str, runs: u32, mut f: impl FnMut()) {
     f();
@@ -29,6 +29,25 @@ fn main() {
     time("check (every rule)", 2000, || drop(check(&t)));
     time("check, RTO objective missed (suggestions)", 200, || {
         drop(check(&tight))
+    });
+    // The optimizer on the reference (goal: under 200 ms natively): its time, and how many
+    // distinct topologies it analysed, which is what it costs when one analysis costs more.
+    let report = optimize(&t, PriceTable::builtin(), &Limits::default());
+    println!(
+        "optimize: {} points, {} topologies analysed ({} rejected), groups {}",
+        report.points.len(),
+        report.search.evaluated,
+        report.search.rejected,
+        report
+            .search
+            .groups
+            .iter()
+            .map(|g| format!("{} {}/{}", g.name, g.kept, g.choices))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    time("optimize (Pareto front)", 20, || {
+        drop(optimize(&t, PriceTable::builtin(), &Limits::default()))
     });
     time("synthesize + JSON files", 200, || {
         drop(synthesize(&t).files(TemplateFormat::Json))

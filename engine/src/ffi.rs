@@ -89,6 +89,27 @@ pub fn simulate_json(topology: &str, scenario: &str) -> String {
     })())
 }
 
+/// The Pareto front of designs, as `tandem optimize --format json` writes it. `limits` is
+/// JSON text (`{"maxCost": 2500, "maxRtoSeconds": 900, "maxRpoSeconds": 60}`, each optional).
+pub fn optimize_json(topology: &str, limits: Option<&str>, price_table: Option<&str>) -> String {
+    answer((|| {
+        let t = load(topology).map_err(|e| failure(&e, "topology"))?;
+        let limits: crate::Limits = match limits {
+            None => crate::Limits::default(),
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                json!({ "type": "failure", "error": { "input": "limits", "path": null, "message": e.to_string() } })
+            })?,
+        };
+        let p = prices(price_table)?;
+        let report = crate::optimize(&t, &p, &limits);
+        let mut v = serde_json::to_value(report).unwrap_or(Value::Null);
+        if let Some(map) = v.as_object_mut() {
+            map.insert("type".into(), json!("success"));
+        }
+        Ok(v)
+    })())
+}
+
 #[cfg(target_arch = "wasm32")]
 pub mod js {
     use wasm_bindgen::prelude::*;
@@ -107,6 +128,10 @@ export type SynthAnswer = { type: "success"; files: Record<string, string> } | F
 export interface Violation { id: string; message: string; resource: string; t: number }
 export interface TimelineEvent { t: number; region: string; component: string; event: string; resource: string }
 export interface Simulation { schema: "tandem-simulation/1"; scenario: string; rtoSeconds: number | null; dataLoss: { store: string; kind: string; seconds: number | null }[]; violations: Violation[]; dns: { t: number; value: string }[]; writer: { t: number; value: string }[]; requests: { served: number; rejected: number; errors: number }; timeline: TimelineEvent[]; notes: string[] }
+export interface OptimizeLimits { maxCost?: number | null; maxRtoSeconds?: number | null; maxRpoSeconds?: number | null }
+export interface OptimizeNumbers { cost: number; costComplete: boolean; rtoSeconds: number; rpoTypicalSeconds: number | null; rpoBoundSeconds: number | null }
+export interface OptimizePoint extends OptimizeNumbers { changes: string[]; edits: Edit[]; warnings: string[] }
+export type OptimizeAnswer = { type: "success"; schema: "tandem-optimize/1"; limits: OptimizeLimits; current: OptimizeNumbers; currentErrors: number; currentPoint: number | null; points: OptimizePoint[]; dominated: OptimizeNumbers[]; search: { groups: { name: string; choices: number; kept: number }[]; evaluated: number; rejected: number; unloadable: number; front: number } } | { type: "failure"; error: { input: "topology" | "prices" | "limits"; path: string | null; message: string } };
 export type SimulateAnswer = { type: "success"; simulation: Simulation | Simulation[] } | { type: "failure"; error: { input: "topology" | "scenario"; path: string | null; message: string } };
 "#;
 
@@ -138,6 +163,28 @@ export type SimulateAnswer = { type: "success"; simulation: Simulation | Simulat
         parse(&super::simulate_json(topology, scenario))
     }
 
+    /// The Pareto front of designs over cost, RTO and RPO, each with the edits from the input;
+    /// `limits` (`{ maxCost, maxRtoSeconds, maxRpoSeconds }`, each optional) filter it.
+    #[wasm_bindgen(unchecked_return_type = "OptimizeAnswer")]
+    pub fn optimize(
+        topology: &str,
+        #[wasm_bindgen(unchecked_param_type = "OptimizeLimits | null | undefined")] limits: JsValue,
+        prices: Option<String>,
+    ) -> JsValue {
+        let limits = if limits.is_undefined() || limits.is_null() {
+            None
+        } else {
+            js_sys::JSON::stringify(&limits)
+                .ok()
+                .and_then(|s| s.as_string())
+        };
+        parse(&super::optimize_json(
+            topology,
+            limits.as_deref(),
+            prices.as_deref(),
+        ))
+    }
+
     /// The reference topology, as JSON text (a starting point).
     #[wasm_bindgen(js_name = referenceTopology)]
     pub fn reference_topology() -> String {
@@ -164,5 +211,15 @@ mod tests {
         assert_eq!(v["simulation"]["schema"], "tandem-simulation/1");
         let v: serde_json::Value = serde_json::from_str(&super::simulate_json(&t, "nope")).unwrap();
         assert_eq!(v["error"]["input"], "scenario");
+        let v: serde_json::Value =
+            serde_json::from_str(&super::optimize_json(&t, Some(r#"{"maxCost": 1e9}"#), None))
+                .unwrap();
+        assert_eq!(v["type"], "success");
+        assert_eq!(v["schema"], "tandem-optimize/1");
+        assert!(v["points"].as_array().is_some_and(|p| !p.is_empty()));
+        let v: serde_json::Value =
+            serde_json::from_str(&super::optimize_json(&t, Some(r#"{"maxCents": 1}"#), None))
+                .unwrap();
+        assert_eq!(v["error"]["input"], "limits");
     }
 }

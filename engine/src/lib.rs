@@ -8,6 +8,7 @@
 //! - [`rules`]: the policy engine, findings and fixes;
 //! - [`analysis`]: RPO per store, RTO phases, cost line items from [`prices`] (which
 //!   [`offers`] can build from AWS Price List bulk offer files);
+//! - [`optimize`]: the Pareto front of designs over cost, RTO and RPO, each as edits;
 //! - [`presets`]: the reference topology and the four DR strategies.
 
 pub mod analysis;
@@ -18,6 +19,7 @@ pub mod ffi;
 pub mod model;
 pub mod network;
 pub mod offers;
+pub mod optimize;
 pub mod presets;
 pub mod prices;
 pub mod report;
@@ -27,5 +29,6 @@ pub mod synth;
 
 pub use analysis::{analyze, Analysis};
 pub use model::{load, to_json, LoadError, Topology};
+pub use optimize::{optimize, Limits, OptimizeReport};
 pub use prices::PriceTable;
 pub use rules::{apply_fix, check, check_with, CheckReport, Finding, Fix, Severity};

@@ -46,3 +46,27 @@ fn bad_input_is_a_failure_naming_the_field() {
     assert_eq!(answer["type"], "failure");
     assert_eq!(answer["error"]["path"], "secondary.vpc.cidr");
 }
+
+#[wasm_bindgen_test]
+fn optimize_answers_the_front_as_the_rust_function_does() {
+    let t = js::reference_topology();
+    let limits = js_sys::JSON::parse(r#"{"maxRtoSeconds": 1800}"#).unwrap();
+    let answer = as_json(js::optimize(&t, limits, None));
+    assert_eq!(
+        answer,
+        serde_json::from_str::<serde_json::Value>(&ffi::optimize_json(
+            &t,
+            Some(r#"{"maxRtoSeconds":1800}"#),
+            None
+        ))
+        .unwrap()
+    );
+    assert_eq!(answer["schema"], "tandem-optimize/1");
+    let points = answer["points"].as_array().unwrap();
+    assert!(!points.is_empty());
+    assert!(points
+        .iter()
+        .all(|p| p["rtoSeconds"].as_f64().unwrap() <= 1800.0));
+    let none = as_json(js::optimize(&t, wasm_bindgen::JsValue::UNDEFINED, None));
+    assert!(none["points"].as_array().unwrap().len() >= points.len());
+}

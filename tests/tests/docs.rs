@@ -32,3 +32,25 @@ fn readme_reference_numbers_are_current() {
         "README's reference numbers are stale: paste `tandem init | tandem analyze - --format markdown`"
     );
 }
+
+#[test]
+fn readme_reference_front_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let block = readme
+        .split("<!-- reference-front:start -->\n")
+        .nth(1)
+        .and_then(|r| r.split("<!-- reference-front:end -->").next());
+    let t = tandem_engine::presets::reference();
+    let r = tandem_engine::optimize(
+        &t,
+        tandem_engine::PriceTable::builtin(),
+        &tandem_engine::Limits::default(),
+    );
+    let generated = tandem_engine::optimize::optimize_markdown(&t, &r);
+    assert_eq!(
+        block,
+        Some(generated.as_str()),
+        "README's reference front is stale: paste `tandem init | tandem optimize - --format markdown`"
+    );
+}

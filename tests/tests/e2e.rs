@@ -143,6 +143,51 @@ async fn switching_presets_changes_rpo_rto_and_cost() {
 
 #[tokio::test]
 #[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn a_trade_off_picked_in_the_console_gives_the_numbers_it_promised() {
+    let s = Session::start().await;
+    let before = s.text("#card-cost").await;
+    s.click("#tab-tradeoffs").await;
+    let row = "#tradeoffs table.front tbody tr:first-child";
+    s.wait_for(row).await;
+    assert!(s
+        .text("#tradeoffs svg.scatter")
+        .await
+        .contains("RTO objective"));
+    let promised = (
+        s.text(&format!("{row} td.cost")).await,
+        s.text(&format!("{row} td.rto")).await,
+        s.text(&format!("{row} td.rpo")).await,
+    );
+    s.click(row).await;
+    s.wait_for("#tradeoff-detail").await;
+    s.screenshot("12-tradeoffs").await;
+    s.click("#apply-tradeoff").await;
+    s.wait_for("#banner").await;
+    assert!(
+        s.text("#card-cost").await.contains(&promised.0),
+        "cost {promised:?}"
+    );
+    assert!(
+        s.text("#card-rto").await.contains(&promised.1),
+        "RTO {promised:?}"
+    );
+    assert!(
+        s.text("#card-rpo").await.contains(&promised.2),
+        "RPO {promised:?}"
+    );
+    // One undoable step.
+    s.click("#undo").await;
+    s.eventually(&format!(
+        "document.getElementById('card-cost').textContent.includes({})",
+        serde_json::to_string(&before).unwrap()
+    ))
+    .await;
+    s.assert_no_console_errors().await;
+    s.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
 async fn the_primary_template_downloads_as_valid_json() {
     let s = Session::start().await;
     s.click("#tab-templates").await;

@@ -14,6 +14,7 @@ use crate::components::header::Header;
 use crate::components::recovery::Recovery;
 use crate::components::summary::Summary;
 use crate::components::templates::Templates;
+use crate::components::tradeoffs::Tradeoffs;
 use crate::services::{share, storage};
 use crate::state::{Action, Banner, State, View};
 
@@ -218,6 +219,7 @@ pub fn App() -> Html {
         View::Cost => html! { <Cost /> },
         View::Diagram => html! { <Diagram /> },
         View::Templates => html! { <Templates /> },
+        View::Tradeoffs => html! { <Tradeoffs /> },
     };
     html! {
         <ContextProvider<StateHandle> context={state.clone()}>

@@ -23,13 +23,15 @@ pub enum View {
     Cost,
     Diagram,
     Templates,
+    Tradeoffs,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Findings,
         View::Recovery,
         View::Cost,
+        View::Tradeoffs,
         View::Diagram,
         View::Templates,
     ];
@@ -41,6 +43,7 @@ impl View {
             View::Cost => "Cost",
             View::Diagram => "Diagram",
             View::Templates => "Templates",
+            View::Tradeoffs => "Trade-offs",
         }
     }
 
@@ -51,6 +54,7 @@ impl View {
             View::Cost => "cost",
             View::Diagram => "diagram",
             View::Templates => "templates",
+            View::Tradeoffs => "tradeoffs",
         }
     }
 }

@@ -233,6 +233,31 @@ async fn the_diagram_opens_the_editor_of_what_was_clicked() {
 }
 
 #[wasm_bindgen_test]
+async fn a_trade_off_applies_as_one_undo_step_with_the_numbers_it_promised() {
+    let root = mount().await;
+    let before = text(&root, "#card-cost");
+    click(&root, "#tab-tradeoffs").await;
+    let row = "#tradeoffs table.front tbody tr:first-child";
+    let (cost, rto) = (
+        text(&root, &format!("{row} td.cost")),
+        text(&root, &format!("{row} td.rto")),
+    );
+    // The engine's front for the same topology, cheapest first.
+    let r = tandem_engine::optimize(
+        &tandem_engine::presets::reference(),
+        tandem_engine::PriceTable::builtin(),
+        &tandem_engine::Limits::default(),
+    );
+    assert_eq!(cost, tandem_engine::analysis::usd(r.points[0].numbers.cost));
+    click(&root, row).await;
+    click(&root, "#apply-tradeoff").await;
+    assert!(text(&root, "#card-cost").contains(&cost), "{cost}");
+    assert!(text(&root, "#card-rto").contains(&rto), "{rto}");
+    click(&root, "#undo").await;
+    assert_eq!(text(&root, "#card-cost"), before);
+}
+
+#[wasm_bindgen_test]
 async fn a_corrupt_autosave_never_costs_the_last_good_one() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();

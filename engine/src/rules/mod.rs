@@ -337,13 +337,38 @@ pub fn check_analyzed(
     analysis: &Analysis,
     prices: &PriceTable,
 ) -> CheckReport {
+    run_rules(topology, analysis, prices, |_| true)
+}
+
+/// The rules that hold a topology to its own objectives (RPO, RTO, budget).
+pub(crate) const OBJECTIVE_RULES: [&str; 3] = ["E4001", "E4002", "E5001"];
+
+/// Runs every rule except the objective ones, for designs judged against other limits (the
+/// optimizer): a design above its objectives is still a design, and those rules' suggestions
+/// would each analyse several more candidates.
+pub(crate) fn check_design(
+    topology: &Topology,
+    analysis: &Analysis,
+    prices: &PriceTable,
+) -> CheckReport {
+    run_rules(topology, analysis, prices, |meta| {
+        !OBJECTIVE_RULES.contains(&meta.id)
+    })
+}
+
+fn run_rules(
+    topology: &Topology,
+    analysis: &Analysis,
+    prices: &PriceTable,
+    keep: impl Fn(&RuleMeta) -> bool,
+) -> CheckReport {
     let ctx = Ctx {
         t: topology,
         analysis,
         prices,
     };
     let mut all = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| keep(&r.meta)) {
         (rule.check)(&ctx, &mut all);
     }
     all.sort_by(|a, b| {

@@ -6,3 +6,4 @@ pub mod header;
 pub mod recovery;
 pub mod summary;
 pub mod templates;
+pub mod tradeoffs;
