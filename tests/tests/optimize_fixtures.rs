@@ -15,7 +15,8 @@ use tandem_engine::{presets, PriceTable};
 struct ExpectedPoint {
     changes: Vec<String>,
     cost: f64,
-    rto_seconds: f64,
+    /// `null`: no RTO (nothing to measure, or never recovered).
+    rto_seconds: Option<f64>,
     rpo_typical_seconds: Option<f64>,
     rpo_bound_seconds: Option<f64>,
 }

@@ -14,7 +14,7 @@ mod knobs;
 mod render;
 mod search;
 
-pub use render::{optimize_markdown, optimize_text};
+pub use render::{optimize_markdown, optimize_text, rto_text};
 
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +47,9 @@ pub struct Numbers {
     /// Monthly cost in USD (a lower bound when `costComplete` is false).
     pub cost: f64,
     pub cost_complete: bool,
-    pub rto_seconds: f64,
+    /// The simulated `region-outage` RTO; `null`: writes never recover within 6 h, or there is
+    /// nothing to measure (no API behind a public name).
+    pub rto_seconds: Option<f64>,
     /// `null`: unbounded.
     pub rpo_typical_seconds: Option<f64>,
     /// `null`: unbounded.
@@ -72,7 +74,7 @@ impl Numbers {
         let or_inf = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
         [
             (self.cost * 100.0).round(),
-            self.rto_seconds,
+            or_inf(self.rto_seconds),
             or_inf(self.rpo_typical_seconds),
             or_inf(self.rpo_bound_seconds),
         ]
@@ -91,7 +93,9 @@ impl Numbers {
 
     pub fn within(&self, limits: &Limits) -> bool {
         limits.max_cost.is_none_or(|m| self.cost <= m)
-            && limits.max_rto_seconds.is_none_or(|m| self.rto_seconds <= m)
+            && limits
+                .max_rto_seconds
+                .is_none_or(|m| self.rto_seconds.is_some_and(|r| r <= m))
             && limits
                 .max_rpo_seconds
                 .is_none_or(|m| self.rpo_typical_seconds.is_some_and(|r| r <= m))
@@ -302,7 +306,7 @@ mod tests {
         Numbers {
             cost,
             cost_complete: true,
-            rto_seconds: rto,
+            rto_seconds: Some(rto),
             rpo_typical_seconds: rpo,
             rpo_bound_seconds: bound,
         }

@@ -48,7 +48,7 @@ fn current(r: &OptimizeReport) -> String {
     let mut out = format!(
         "current: {} a month, RTO {}, RPO {} typical, {} bound",
         cost(c),
-        human_seconds(c.rto_seconds),
+        rto_text(c.rto_seconds),
         rpo(c.rpo_typical_seconds),
         rpo(c.rpo_bound_seconds)
     );
@@ -84,7 +84,7 @@ pub fn optimize_text(t: &Topology, r: &OptimizeReport) -> String {
             "{:>3}  {:>12}  {:>12}  {:>12}  {:>16}  {}",
             i + 1,
             cost(&p.numbers),
-            human_seconds(p.numbers.rto_seconds),
+            rto_text(p.numbers.rto_seconds),
             rpo(p.numbers.rpo_typical_seconds),
             rpo(p.numbers.rpo_bound_seconds),
             changes(p)
@@ -110,11 +110,16 @@ pub fn optimize_markdown(t: &Topology, r: &OptimizeReport) -> String {
             "| {} | {} | {} | {} | {} | {} |",
             i + 1,
             cost(&p.numbers),
-            human_seconds(p.numbers.rto_seconds),
+            rto_text(p.numbers.rto_seconds),
             rpo(p.numbers.rpo_typical_seconds),
             rpo(p.numbers.rpo_bound_seconds),
             changes(p)
         );
     }
     out
+}
+
+/// The RTO for people; `-` when there is none (never recovered, or nothing to measure).
+pub fn rto_text(s: Option<f64>) -> String {
+    s.map_or("-".to_string(), human_seconds)
 }

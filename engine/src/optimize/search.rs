@@ -109,7 +109,7 @@ fn empty() -> Point {
         numbers: Numbers {
             cost: 0.0,
             cost_complete: true,
-            rto_seconds: 0.0,
+            rto_seconds: None,
             rpo_typical_seconds: None,
             rpo_bound_seconds: None,
         },
@@ -219,7 +219,11 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
     others.sort_by(|a, b| {
         a.cost
             .total_cmp(&b.cost)
-            .then(a.rto_seconds.total_cmp(&b.rto_seconds))
+            .then(
+                a.rto_seconds
+                    .unwrap_or(f64::INFINITY)
+                    .total_cmp(&b.rto_seconds.unwrap_or(f64::INFINITY)),
+            )
     });
     others.dedup();
     (front, ev.stats, others)
@@ -234,7 +238,7 @@ mod tests {
         Point {
             numbers: Numbers {
                 cost,
-                rto_seconds: rto,
+                rto_seconds: Some(rto),
                 rpo_typical_seconds: Some(1.0),
                 ..empty().numbers
             },
@@ -319,7 +323,7 @@ mod tests {
         ]);
         let kept: Vec<(f64, f64, usize)> = front
             .iter()
-            .map(|q| (q.numbers.cost, q.numbers.rto_seconds, q.edits.len()))
+            .map(|q| (q.numbers.cost, q.numbers.rto_seconds.unwrap_or(-1.0), q.edits.len()))
             .collect();
         assert_eq!(
             kept,

@@ -4,7 +4,7 @@
 //! edits, and Apply makes them one undoable step. Every number is the engine's (`tandem_engine::optimize`).
 
 use tandem_engine::analysis::{human_seconds, usd};
-use tandem_engine::optimize::{optimize, Limits, Numbers, Point};
+use tandem_engine::optimize::{optimize, rto_text, Limits, Numbers, Point};
 use tandem_engine::rules::Edit;
 use tandem_engine::Fix;
 use yew::prelude::*;
@@ -30,7 +30,7 @@ fn describe(n: &Numbers) -> String {
     format!(
         "{} a month, RTO {}, RPO {} typical, {} bound",
         usd(n.cost),
-        human_seconds(n.rto_seconds),
+        rto_text(n.rto_seconds),
         rpo(n.rpo_typical_seconds),
         rpo(n.rpo_bound_seconds)
     )
@@ -77,7 +77,7 @@ pub fn Tradeoffs() -> Html {
             .chain([&r.current])
     };
     let max_rto = numbers()
-        .map(|n| n.rto_seconds)
+        .filter_map(|n| n.rto_seconds)
         .chain([objective])
         .fold(1.0, f64::max)
         * 1.05;
@@ -101,7 +101,7 @@ pub fn Tradeoffs() -> Html {
             let n = &p.numbers;
             html! {
                 <circle class={classes!("point", rpo_class(n), (*selected == Some(i)).then_some("selected"))}
-                    cx={x(n.rto_seconds).to_string()} cy={y(n.cost).to_string()} r="6" onclick={choose(i)}>
+                    cx={x(n.rto_seconds.unwrap_or(max_rto)).to_string()} cy={y(n.cost).to_string()} r="6" onclick={choose(i)}>
                     <title>{ format!("#{}: {}\n{}", i + 1, describe(n), changes(p)) }</title>
                 </circle>
             }
@@ -112,7 +112,7 @@ pub fn Tradeoffs() -> Html {
         .iter()
         .map(|n| {
             html! {
-                <circle class="dominated" cx={x(n.rto_seconds).to_string()} cy={y(n.cost).to_string()} r="4">
+                <circle class="dominated" cx={x(n.rto_seconds.unwrap_or(max_rto)).to_string()} cy={y(n.cost).to_string()} r="4">
                     <title>{ format!("dominated: {}", describe(n)) }</title>
                 </circle>
             }
@@ -123,7 +123,7 @@ pub fn Tradeoffs() -> Html {
     } else {
         "current dominated"
     };
-    let (cx, cy) = (x(r.current.rto_seconds), y(r.current.cost));
+    let (cx, cy) = (x(r.current.rto_seconds.unwrap_or(max_rto)), y(r.current.cost));
     let detail = (*selected).and_then(|i| r.points.get(i).map(|p| (i, p))).map(|(i, p)| {
         let fix = Fix {
             title: format!("trade-off #{} ({})", i + 1, changes(p)),
@@ -185,7 +185,7 @@ pub fn Tradeoffs() -> Html {
                         <tr class={classes!((*selected == Some(i)).then_some("selected"))} data-point={i.to_string()} onclick={choose(i)}>
                             <td>{ (i + 1).to_string() }</td>
                             <td class="cost">{ usd(p.numbers.cost) }</td>
-                            <td class="rto">{ human_seconds(p.numbers.rto_seconds) }</td>
+                            <td class="rto">{ rto_text(p.numbers.rto_seconds) }</td>
                             <td class="rpo">{ rpo(p.numbers.rpo_typical_seconds) }</td>
                             <td>{ rpo(p.numbers.rpo_bound_seconds) }</td>
                             <td>{ changes(p) }</td>
