@@ -5,4 +5,5 @@ pub mod findings;
 pub mod header;
 pub mod recovery;
 pub mod summary;
+pub mod tabs;
 pub mod templates;
