@@ -120,7 +120,8 @@ async fn a_skip_link_reaches_the_results_and_every_control_shows_its_focus() {
             .await
             .unwrap();
         let (id, ring): (String, bool) = serde_json::from_value(v).unwrap();
-        if !ring {
+        // Past the last control the focus leaves the page (the body), then starts over.
+        if !ring && id != "BODY." {
             missing.push(id.clone());
         }
         seen.push(id);

@@ -43,7 +43,8 @@ pub fn Recovery() -> Html {
         + 12.0;
     let width = (left + 420.0 + right).max(640.0);
     let row = 26.0;
-    let height = row * (a.rto.phases.len() as f64 + 2.0) + 10.0;
+    // The last row's room holds the objective's label, descenders included.
+    let height = row * (a.rto.phases.len() as f64 + 2.0) + 18.0;
     let x = |s: f64| left + s / scale * (width - left - right);
     let label_x = (left - 10.0).to_string();
     let mut start = 0.0;
@@ -90,8 +91,8 @@ pub fn Recovery() -> Html {
                     <text x={label_x.clone()} y={(total_y + 17.0).to_string()} text-anchor="end">{ "Total" }</text>
                     <rect x={x(0.0).to_string()} y={(total_y + 4.0).to_string()} width={(x(rto) - x(0.0)).max(1.5).to_string()} height="18" class={if ok { "ok" } else { "bad" }} rx="2" />
                 </g>
-                <line x1={x(objective).to_string()} x2={x(objective).to_string()} y1="4" y2={(height - 4.0).to_string()} class="objective-line" />
-                <text x={x(objective).to_string()} y={(height - 2.0).to_string()} text-anchor="middle" class="objective-label">{ "objective" }</text>
+                <line x1={x(objective).to_string()} x2={x(objective).to_string()} y1="4" y2={(height - 18.0).to_string()} class="objective-line" />
+                <text x={x(objective).to_string()} y={(height - 6.0).to_string()} text-anchor="middle" class="objective-label">{ "objective" }</text>
             </svg>
             <table class="steps">
                 <thead><tr><th>{ "Orchestration step" }</th><th>{ "Time" }</th><th>{ "What" }</th></tr></thead>
