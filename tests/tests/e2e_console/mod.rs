@@ -202,6 +202,7 @@ async fn dropdowns_and_errors_read_as_words_and_durations_keep_one_unit() {
     s.stop().await;
 }
 
+mod axe;
 mod diagram;
 mod keyboard;
 mod links;
