@@ -150,3 +150,26 @@ async fn escape_closes_the_suppress_form_and_gives_the_focus_back() {
     s.assert_no_console_errors().await;
     s.stop().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn a_new_list_item_is_scrolled_to_and_focused() {
+    let s = Session::start().await;
+    s.click("#group-tab-3").await;
+    let n = s
+        .js_number("return document.querySelectorAll(\"fieldset.item[id^='functions[']\").length;")
+        .await;
+    s.click("fieldset[id='functions'] > button.add").await;
+    let id = format!("functions[{n}]");
+    s.eventually(&format!("document.activeElement.id === '{id}'"))
+        .await;
+    let visible = s
+        .js_number(
+            "const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight ? 1 : 0;",
+        )
+        .await;
+    assert_eq!(visible, 1.0, "{id} is off-screen");
+    assert_eq!(focused(&s).await, id);
+    s.assert_no_console_errors().await;
+    s.stop().await;
+}

@@ -122,15 +122,18 @@ fn is_text_list(path: &str) -> bool {
 }
 
 fn list(state: &StateHandle, path: &str, key: &str, items: &[Value]) -> Html {
+    // The new item is shown and focused: it is at the end of the list, often off-screen.
     let add = {
         let state = state.clone();
         let path = path.to_string();
+        let next = items.len();
         Callback::from(move |_| {
             if let Some(value) = new_item(&state.topology, &path) {
                 state.dispatch(Action::Push {
                     path: path.clone(),
                     value,
                 });
+                state.dispatch(Action::Focus(format!("{path}[{next}]")));
             }
         })
     };
