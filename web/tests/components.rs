@@ -121,6 +121,12 @@ async fn a_bad_value_shows_the_engines_message_at_the_field_and_keeps_the_work()
         "{}",
         text(&root, "#card-rto")
     );
+    // A value the engine refuses: its reason, after the field's name.
+    editor_tab(&root, 1).await;
+    set(&root, "secondary.vpc.cidr", "10.0.0.0/33").await;
+    let error = text(&root, ".field.invalid .error");
+    assert_eq!(error, "CIDR: `10.0.0.0/33` is not an IPv4 CIDR");
+    assert!(text(&root, "#card-findings").contains("0 errors"));
 }
 
 #[wasm_bindgen_test]
