@@ -33,6 +33,8 @@ WASM_PACK_VERSION="0.15.1"
 CARGO_FUZZ_VERSION="0.13.2"
 BINARYEN_VERSION="132.0.0"
 JEST_SARIF_VERSION="1.0.0-beta.0"
+# The accessibility check the console's end-to-end tests run (tests/tests/e2e_console/axe.rs).
+AXE_CORE_VERSION="4.14.1"
 CFN_LINT_VERSION="1.58.0"
 CHECKOV_VERSION="3.3.30"
 AWSCLI_VERSION="1.46.3"
@@ -81,7 +83,8 @@ have_wasm_pack() { have_cargo_tool wasm-pack "wasm-pack $WASM_PACK_VERSION"; }
 have_cargo_fuzz() { have_cargo_tool cargo-fuzz "cargo-fuzz $CARGO_FUZZ_VERSION"; }
 have_wasm_opt() { "$TANDEM_TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version_132"; }
 have_npm_test_tools() {
-  [ -f "$TANDEM_SARIF_SCHEMA" ] && [ -x "$TANDEM_TOOLS/node_modules/.bin/asl-validator" ]
+  [ -f "$TANDEM_SARIF_SCHEMA" ] && [ -x "$TANDEM_TOOLS/node_modules/.bin/asl-validator" ] &&
+    grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$TANDEM_TOOLS/node_modules/axe-core/package.json" 2>/dev/null
 }
 have_debian_packages() {
   [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v shellcheck >/dev/null 2>&1
@@ -122,7 +125,8 @@ npm_install() {
 # Debian's binaryen is too old for what rustc 1.95 emits; npm's binaryen 132 is not.
 install_wasm_opt() { npm_install "binaryen@$BINARYEN_VERSION"; }
 install_npm_test_tools() {
-  npm_install "@microsoft/jest-sarif@$JEST_SARIF_VERSION" "asl-validator@4.0.0"
+  npm_install "@microsoft/jest-sarif@$JEST_SARIF_VERSION" "asl-validator@4.0.0" \
+    "axe-core@$AXE_CORE_VERSION"
 }
 install_debian_packages() {
   as_root apt-get update -qq

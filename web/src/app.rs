@@ -1,6 +1,7 @@
 //! The console's shell: state in a context, the layout, and the effects that touch the
 //! browser (autosave, the URL, keyboard shortcuts, drag and drop).
 
+use gloo::events::{EventListener, EventListenerOptions};
 use tandem_engine::editor::Group;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -13,6 +14,7 @@ use crate::components::findings::Findings;
 use crate::components::header::Header;
 use crate::components::recovery::Recovery;
 use crate::components::summary::Summary;
+use crate::components::tabs::{tab_list, Tab};
 use crate::components::templates::Templates;
 use crate::components::tradeoffs::Tradeoffs;
 use crate::services::{share, storage};
@@ -21,26 +23,28 @@ use crate::state::{Action, Banner, State, View};
 /// The console's state, shared through a context.
 pub type StateHandle = UseReducerHandle<State>;
 
-/// Where the console starts: a shared link, else the autosave, else the reference topology.
-/// A link that cannot be read shows why and keeps the autosaved work.
+/// Where the console starts: a shared link, else the autosave, else the reference topology,
+/// on the view shown last. A link opened over saved work keeps that work restorable; a link
+/// that cannot be read shows why and keeps the autosaved work.
 fn initial() -> State {
     let saved = storage::load();
+    let has_saved = saved.is_some();
     let (base, notice) = match saved {
         Some(r) => (r.topology, r.notice.map(Banner::Notice)),
         None => (tandem_engine::presets::reference(), None),
     };
-    match share::from_location() {
+    let mut state = match share::from_location() {
         Some(Ok(text)) => {
-            let state = State::new(base, notice);
-            let state = std::rc::Rc::new(state);
-            let next = yew::Reducible::reduce(
-                state,
+            share::clear_location();
+            let action = if has_saved {
+                Action::OpenLink { text }
+            } else {
                 Action::Import {
                     text,
                     source: "the shared link".into(),
-                },
-            );
-            share::clear_location();
+                }
+            };
+            let next = yew::Reducible::reduce(std::rc::Rc::new(State::new(base, notice)), action);
             (*next).clone()
         }
         Some(Err(e)) => {
@@ -53,7 +57,11 @@ fn initial() -> State {
             )
         }
         None => State::new(base, notice),
+    };
+    if let Some(view) = storage::load_view().as_deref().and_then(View::from_id) {
+        state.view = view;
     }
+    state
 }
 
 /// A path and its enclosing paths, nearest first:
@@ -110,6 +118,30 @@ pub fn read_web_file(file: web_sys::File, done: impl FnOnce(String, String) + 's
     });
 }
 
+/// The history action a key press asks for: Ctrl+Z undo; Ctrl+Shift+Z and Ctrl+Y redo (Cmd on
+/// a Mac).
+fn history_key(e: &web_sys::KeyboardEvent) -> Option<Action> {
+    if !(e.ctrl_key() || e.meta_key()) || e.alt_key() {
+        return None;
+    }
+    match (e.key().as_str(), e.shift_key()) {
+        ("z" | "Z", false) => Some(Action::Undo),
+        ("z" | "Z", true) | ("y" | "Y", false) => Some(Action::Redo),
+        _ => None,
+    }
+}
+
+/// A text field outside the editors (a suppression's reason) keeps the browser's own undo;
+/// the editors' fields are the topology, whose history is the console's.
+fn keeps_own_undo(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA")
+                && el.closest(".editor").ok().flatten().is_none()
+        })
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(initial);
@@ -118,37 +150,81 @@ pub fn App() -> Html {
         let topology = state.topology.clone();
         use_effect_with(topology, storage::save);
     }
-    // Undo and redo from the keyboard, outside text fields (which keep their own undo).
+    // The view shown survives a reload.
+    use_effect_with(state.view, |view| storage::save_view(view.id()));
+    // A link pasted into the address bar of this tab opens without a reload, over the work,
+    // which stays restorable.
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| match share::from_location() {
+                    Some(Ok(text)) => {
+                        share::clear_location();
+                        state.dispatch(Action::OpenLink { text });
+                    }
+                    // The link stays in the address bar, so a reload says the same.
+                    Some(Err(e)) => state.dispatch(Action::Banner(Banner::Error(format!(
+                        "Could not open the shared link: {e}. Your work is unchanged."
+                    )))),
+                    None => {}
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Undo and redo from the keyboard: Ctrl+Z (or Cmd+Z), Ctrl+Shift+Z and Ctrl+Y, everywhere
+    // but text fields that are not part of the topology (a suppression's reason), which keep
+    // their own. The listener is not passive, so the browser's own undo, which would edit the
+    // last field typed into and be recorded as a new edit, never runs.
     {
         let state = state.clone();
         use_effect_with((), move |_| {
             let document = web_sys::window().and_then(|w| w.document());
-            let listener = document.map(|d| {
-                gloo::events::EventListener::new(&d, "keydown", move |e| {
-                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                        return;
-                    };
-                    let in_text = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|el| {
-                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        });
-                    if in_text || !(e.ctrl_key() || e.meta_key()) {
-                        return;
-                    }
-                    match (e.key().as_str(), e.shift_key()) {
-                        ("z" | "Z", false) => {
+            let listeners = document.map(|d| {
+                let keys = {
+                    let state = state.clone();
+                    EventListener::new_with_options(
+                        &d,
+                        "keydown",
+                        EventListenerOptions::enable_prevent_default(),
+                        move |e| {
+                            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                                return;
+                            };
+                            let Some(action) = history_key(e) else {
+                                return;
+                            };
+                            if keeps_own_undo(e.target()) {
+                                return;
+                            }
                             e.prevent_default();
-                            state.dispatch(Action::Undo);
+                            state.dispatch(action);
+                        },
+                    )
+                };
+                // The browser's Edit menu on a topology field: the console's history too.
+                let menu = EventListener::new_with_options(
+                    &d,
+                    "beforeinput",
+                    EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::InputEvent>() else {
+                            return;
+                        };
+                        let action = match e.input_type().as_str() {
+                            "historyUndo" => Action::Undo,
+                            "historyRedo" => Action::Redo,
+                            _ => return,
+                        };
+                        if keeps_own_undo(e.target()) {
+                            return;
                         }
-                        ("z" | "Z", true) | ("y", _) => {
-                            e.prevent_default();
-                            state.dispatch(Action::Redo);
-                        }
-                        _ => {}
-                    }
-                })
+                        e.prevent_default();
+                        state.dispatch(action);
+                    },
+                );
+                (keys, menu)
             });
             // Time to interactive, for the end-to-end test and the curious.
             if let Some(w) = web_sys::window() {
@@ -156,7 +232,7 @@ pub fn App() -> Html {
                     let _ = js_sys::Reflect::set(&w, &"__tandemReady".into(), &p.now().into());
                 }
             }
-            move || drop(listener)
+            move || drop(listeners)
         });
     }
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
@@ -189,29 +265,62 @@ pub fn App() -> Html {
             Banner::Notice(t) => ("notice", t, "status"),
             Banner::Error(t) => ("error", t, "alert"),
         };
+        let restore = state.stashed.as_ref().map(|t| {
+            let state = state.clone();
+            let onclick = Callback::from(move |_| state.dispatch(Action::RestoreStashed));
+            html! { <button id="restore-stashed" {onclick} title={format!("Put back `{}`", t.name)}>{ "Restore my design" }</button> }
+        });
         html! {
             <div class={classes!("banner", class)} id="banner" role={role}>
                 <span>{ text }</span>
+                { for restore }
                 <button onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
             </div>
         }
     });
-    let group_tab = |g: Group| {
+    let group_tabs = {
+        let tabs: Vec<Tab> = Group::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, g)| Tab {
+                id: format!("group-tab-{}", i + 1),
+                title: g.title().to_string(),
+                panel: "editor-panel".into(),
+            })
+            .collect();
+        let selected = Group::ALL
+            .iter()
+            .position(|g| *g == state.group)
+            .unwrap_or(0);
         let state = state.clone();
-        let selected = state.group == g;
-        let onclick = Callback::from(move |_| state.dispatch(Action::Group(g)));
-        html! { <button role="tab" aria-selected={selected.to_string()} class={classes!(selected.then_some("active"))} {onclick}>{ g.title() }</button> }
+        let select = Callback::from(move |i: usize| {
+            if let Some(g) = Group::ALL.get(i) {
+                state.dispatch(Action::Group(*g));
+            }
+        });
+        tab_list("Editors", "group-tabs", &tabs, selected, select)
     };
-    let view_tab = |v: View| {
-        let selected = state.view == v;
-        let badge = if v == View::Findings {
-            format!(" ({})", state.report.findings.len())
-        } else {
-            String::new()
-        };
+    let view_tabs = {
+        let tabs: Vec<Tab> = View::ALL
+            .iter()
+            .map(|v| Tab {
+                id: format!("tab-{}", v.id()),
+                title: if *v == View::Findings {
+                    format!("{} ({})", v.title(), state.report.findings.len())
+                } else {
+                    v.title().to_string()
+                },
+                panel: "view-panel".into(),
+            })
+            .collect();
+        let selected = View::ALL.iter().position(|v| *v == state.view).unwrap_or(0);
         let state = state.clone();
-        let onclick = Callback::from(move |_| state.dispatch(Action::View(v)));
-        html! { <button role="tab" id={format!("tab-{}", v.id())} aria-selected={selected.to_string()} class={classes!(selected.then_some("active"))} {onclick}>{ format!("{}{badge}", v.title()) }</button> }
+        let select = Callback::from(move |i: usize| {
+            if let Some(v) = View::ALL.get(i) {
+                state.dispatch(Action::View(*v));
+            }
+        });
+        tab_list("Views", "view-tabs", &tabs, selected, select)
     };
     let view = match state.view {
         View::Findings => html! { <Findings /> },
@@ -221,20 +330,36 @@ pub fn App() -> Html {
         View::Templates => html! { <Templates /> },
         View::Tradeoffs => html! { <Tradeoffs /> },
     };
+    // The skip link focuses the results without putting `#results` in the address (the
+    // fragment holds share links).
+    let skip = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        focus_element("results");
+    });
+    let group_index = Group::ALL
+        .iter()
+        .position(|g| *g == state.group)
+        .unwrap_or(0)
+        + 1;
     html! {
         <ContextProvider<StateHandle> context={state.clone()}>
             <div class="app" {ondragover} {ondrop}>
+                <a class="skip-link" href="#results" onclick={skip}>{ "Skip to the results" }</a>
                 <Header />
                 { for banner }
                 <main class="layout">
                     <Summary />
                     <section class="edit-pane" aria-label="Edit the topology">
-                        <div class="tabs" role="tablist" aria-label="Editors">{ for Group::ALL.into_iter().map(group_tab) }</div>
-                        <Editor group={state.group} />
+                        { group_tabs }
+                        <div id="editor-panel" role="tabpanel" aria-labelledby={format!("group-tab-{group_index}")}>
+                            <Editor group={state.group} />
+                        </div>
                     </section>
-                    <section class="view-pane" aria-label="What the engine says">
-                        <div class="tabs" role="tablist" aria-label="Views">{ for View::ALL.into_iter().map(view_tab) }</div>
-                        { view }
+                    <section class="view-pane" id="results" tabindex="-1" aria-label="What the engine says">
+                        { view_tabs }
+                        <div id="view-panel" role="tabpanel" aria-labelledby={format!("tab-{}", state.view.id())}>
+                            { view }
+                        </div>
                     </section>
                 </main>
                 <footer class="foot">{ "Everything runs in this page: no server, no AWS credentials, nothing leaves the browser. Drop a topology JSON file anywhere to import it." }</footer>

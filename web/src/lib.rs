@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod labels;
 pub mod services;
 pub mod state;
 

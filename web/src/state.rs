@@ -2,6 +2,7 @@
 //! example). Components read the state from a context and dispatch `Action`s; nothing else
 //! changes it. Every number and finding in it comes from the engine.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
@@ -47,6 +48,11 @@ impl View {
         }
     }
 
+    /// The view with this id (`cost`), as `id` writes it.
+    pub fn from_id(id: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.id() == id)
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             View::Findings => "findings",
@@ -59,12 +65,25 @@ impl View {
     }
 }
 
+/// What a user typed into a field and has not applied yet (Enter or leaving the field
+/// applies it), with why the engine refuses it, if it does. Half-typed text never becomes
+/// the topology.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub path: String,
-    pub message: String,
-    /// The text the user typed, kept in the field while it is wrong.
+pub struct Draft {
+    /// The text as typed, kept in the field until it is applied or dropped.
     pub raw: String,
+    /// Why it cannot be applied, in plain words naming the field.
+    pub error: Option<String>,
+}
+
+/// Text typed into a field: its path, its label (for messages), the text, and the value read
+/// from it (or why it cannot be read, e.g. a duration that does not parse).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typed {
+    pub path: String,
+    pub label: String,
+    pub raw: String,
+    pub value: Result<Value, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,13 +105,15 @@ pub struct State {
     pub redo: Vec<Topology>,
     /// The path of the last field edited: typing in one field is one undo step.
     pub last_edit: Option<String>,
-    /// A field whose last edit the engine rejected: its path, why, and what the user typed.
-    pub field_error: Option<FieldError>,
+    /// Fields holding typed text that is not applied (yet), by path.
+    pub drafts: BTreeMap<String, Draft>,
     pub group: Group,
     pub view: View,
     /// A field to focus, with a counter so focusing the same field twice works.
     pub focus: Option<(String, u64)>,
     pub banner: Option<Banner>,
+    /// The work a shared link replaced, until it is restored or another link opens.
+    pub stashed: Option<Topology>,
 }
 
 impl State {
@@ -108,11 +129,12 @@ impl State {
             undo: Vec::new(),
             redo: Vec::new(),
             last_edit: None,
-            field_error: None,
+            drafts: BTreeMap::new(),
             group: Group::Network,
             view: View::Findings,
             focus: None,
             banner,
+            stashed: None,
         }
     }
 
@@ -127,6 +149,10 @@ impl State {
                 undo.remove(0);
             }
         }
+        let mut drafts = self.drafts.clone();
+        if let Some(path) = &edited {
+            drafts.remove(path);
+        }
         State {
             topology,
             analysis,
@@ -134,8 +160,71 @@ impl State {
             undo,
             redo: Vec::new(),
             last_edit: edited,
-            field_error: None,
+            drafts,
             ..self.clone()
+        }
+    }
+
+    /// The topology with `value` at `path`, as the engine validates it, without applying it.
+    fn try_set(&self, path: &str, value: Value) -> Result<Topology, String> {
+        let fix = Fix {
+            title: String::new(),
+            edits: vec![Edit::Set {
+                path: path.to_string(),
+                value,
+            }],
+        };
+        apply_fix(&self.topology, &fix).map_err(|e| match e.path() {
+            // The engine names the field by its path; the message names it by its label.
+            Some(p) if p == path => match e {
+                tandem_engine::model::LoadError::Field { message, .. } => message,
+                other => other.to_string(),
+            },
+            _ => e.to_string(),
+        })
+    }
+
+    /// Text typed into a field: kept as a draft, with the engine's verdict; never applied.
+    fn draft(&self, typed: Typed) -> State {
+        let error = match typed.value {
+            Ok(value) => self
+                .try_set(&typed.path, value)
+                .err()
+                .map(|e| crate::labels::plain_error(&typed.label, &e)),
+            Err(e) => Some(format!("{} {e}", typed.label)),
+        };
+        let mut drafts = self.drafts.clone();
+        drafts.insert(
+            typed.path,
+            Draft {
+                raw: typed.raw,
+                error,
+            },
+        );
+        State {
+            drafts,
+            ..self.clone()
+        }
+    }
+
+    /// Enter or leaving the field: applies the typed value if the engine accepts it, else keeps
+    /// the text and says why.
+    fn commit(&self, typed: Typed) -> State {
+        let accepted = match &typed.value {
+            Ok(value) => self.try_set(&typed.path, value.clone()),
+            Err(e) => Err(e.clone()),
+        };
+        match accepted {
+            Ok(t) if t == self.topology => {
+                let mut drafts = self.drafts.clone();
+                drafts.remove(&typed.path);
+                State {
+                    drafts,
+                    ..self.clone()
+                }
+            }
+            Ok(t) => self.with(t, Some(typed.path)),
+            Err(_) => self.draft(typed),
         }
     }
 
@@ -154,14 +243,20 @@ impl State {
         };
         match apply_fix(&self.topology, &fix) {
             Ok(t) => self.with(t, coalesce.then_some(field)),
-            Err(e) => State {
-                field_error: Some(FieldError {
-                    path: field,
-                    message: e.to_string(),
-                    raw,
-                }),
-                ..self.clone()
-            },
+            Err(e) => {
+                let mut drafts = self.drafts.clone();
+                drafts.insert(
+                    field,
+                    Draft {
+                        raw,
+                        error: Some(e.to_string()),
+                    },
+                );
+                State {
+                    drafts,
+                    ..self.clone()
+                }
+            }
         }
     }
 
@@ -193,7 +288,14 @@ fn evaluate(topology: &Topology, prices: &PriceTable) -> (Analysis, CheckReport)
 pub enum Action {
     /// Start over from a built-in topology.
     Preset(&'static str),
-    /// Set one field; the engine validates it. Consecutive edits of one field are one undo step.
+    /// Text typed into a field, not applied: the field keeps it with the engine's verdict.
+    Type(Typed),
+    /// Apply what was typed into a field (Enter, or leaving it), if the engine accepts it.
+    /// Consecutive edits of one field are one undo step.
+    Commit(Typed),
+    /// Drop the unapplied text of the field at this path (Escape): it shows the topology again.
+    DropDraft(String),
+    /// Set one field (a choice, a checkbox); the engine validates it.
     Edit {
         path: String,
         value: Value,
@@ -223,6 +325,12 @@ pub enum Action {
         text: String,
         source: String,
     },
+    /// A shared link's topology, opened over the current work, which stays restorable.
+    OpenLink {
+        text: String,
+    },
+    /// Puts back the work the last shared link replaced (one undoable step).
+    RestoreStashed,
     /// A price table file's text.
     Prices {
         text: String,
@@ -247,10 +355,23 @@ impl Reducible for State {
             Action::Preset(id) => match presets::preset(id) {
                 Some(p) => State {
                     banner: Some(Banner::Notice(format!("Loaded the {} preset", p.title))),
+                    drafts: BTreeMap::new(),
                     ..self.with(p.topology(), None)
                 },
                 None => return self,
             },
+            Action::Type(typed) => self.draft(typed),
+            Action::Commit(typed) => self.commit(typed),
+            Action::DropDraft(path) => {
+                let mut drafts = self.drafts.clone();
+                if drafts.remove(&path).is_none() {
+                    return self;
+                }
+                State {
+                    drafts,
+                    ..(*self).clone()
+                }
+            }
             Action::Edit { path, value } => self.edit(
                 vec![Edit::Set {
                     path: path.clone(),
@@ -267,9 +388,11 @@ impl Reducible for State {
                 path,
                 false,
             ),
-            Action::Remove { path } => {
-                self.edit(vec![Edit::Remove { path: path.clone() }], path, false)
-            }
+            // Removing a list item moves the ones after it: drafts would land on other items.
+            Action::Remove { path } => State {
+                drafts: BTreeMap::new(),
+                ..self.edit(vec![Edit::Remove { path: path.clone() }], path, false)
+            },
             Action::ApplyFix(fix) => match apply_fix(&self.topology, &fix) {
                 Ok(t) => State {
                     banner: Some(Banner::Notice(format!("Applied: {}", fix.title))),
@@ -317,6 +440,7 @@ impl Reducible for State {
             Action::Import { text, source } => match tandem_engine::load(&text) {
                 Ok(t) => State {
                     banner: Some(Banner::Notice(format!("Imported {source}"))),
+                    drafts: BTreeMap::new(),
                     ..self.with(t, None)
                 },
                 Err(e) => State {
@@ -325,6 +449,41 @@ impl Reducible for State {
                     ))),
                     ..(*self).clone()
                 },
+            },
+            Action::OpenLink { text } => match tandem_engine::load(&text) {
+                Ok(t) if t == self.topology => State {
+                    banner: Some(Banner::Notice(
+                        "The shared link shows the design already open".into(),
+                    )),
+                    ..(*self).clone()
+                },
+                Ok(t) => State {
+                    banner: Some(Banner::Notice(format!(
+                        "Opened the shared link: `{}`. Your design `{}` is kept: restore it here or with Undo",
+                        t.name, self.topology.name
+                    ))),
+                    stashed: Some(self.topology.clone()),
+                    drafts: BTreeMap::new(),
+                    ..self.with(t, None)
+                },
+                Err(e) => State {
+                    banner: Some(Banner::Error(format!(
+                        "Could not open the shared link: {e}. Your work is unchanged."
+                    ))),
+                    ..(*self).clone()
+                },
+            },
+            Action::RestoreStashed => match self.stashed.clone() {
+                Some(t) => State {
+                    banner: Some(Banner::Notice(format!(
+                        "Restored your design `{}`; Undo goes back to the shared one",
+                        t.name
+                    ))),
+                    stashed: None,
+                    drafts: BTreeMap::new(),
+                    ..self.with(t, None)
+                },
+                None => return self,
             },
             Action::Prices { text, name } => match PriceTable::from_json(&text) {
                 Ok(p) => State {
@@ -339,6 +498,12 @@ impl Reducible for State {
                 },
             },
             Action::BuiltinPrices => self.reprice(Rc::new(PriceTable::builtin().clone()), None),
+            // Typed text not applied yet is the newest change: undo drops it first.
+            Action::Undo if !self.drafts.is_empty() => State {
+                drafts: BTreeMap::new(),
+                last_edit: None,
+                ..(*self).clone()
+            },
             Action::Undo => {
                 let mut s = (*self).clone();
                 let Some(prev) = s.undo.pop() else {
@@ -350,7 +515,7 @@ impl Reducible for State {
                     topology: prev,
                     analysis,
                     report,
-                    field_error: None,
+                    drafts: BTreeMap::new(),
                     last_edit: None,
                     ..s
                 }
@@ -366,7 +531,7 @@ impl Reducible for State {
                     topology: next,
                     analysis,
                     report,
-                    field_error: None,
+                    drafts: BTreeMap::new(),
                     last_edit: None,
                     ..s
                 }
@@ -403,66 +568,4 @@ impl Reducible for State {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(state: State, action: Action) -> State {
-        (*Rc::new(state).reduce(action)).clone()
-    }
-
-    #[test]
-    fn a_replacement_price_table_reprices_and_a_bad_one_is_refused() {
-        let state = State::default();
-        let mut table = serde_json::to_value(PriceTable::builtin()).unwrap();
-        let prices = table["prices"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|p| p["region"] == "us-east-1")
-            .cloned()
-            .collect();
-        table["prices"] = Value::Array(prices);
-        let next = run(
-            state.clone(),
-            Action::Prices {
-                text: table.to_string(),
-                name: "east-1.json".into(),
-            },
-        );
-        assert_eq!(next.prices_name.as_deref(), Some("east-1.json"));
-        assert!(next.report.findings.iter().any(|f| f.rule == "W5002"));
-        assert!(next.analysis.cost.total < state.analysis.cost.total);
-        let refused = run(
-            next.clone(),
-            Action::Prices {
-                text: "{}".into(),
-                name: "bad.json".into(),
-            },
-        );
-        assert!(matches!(refused.banner, Some(Banner::Error(_))));
-        assert_eq!(refused.prices_name.as_deref(), Some("east-1.json"));
-        let back = run(refused, Action::BuiltinPrices);
-        assert_eq!(back.analysis.cost.total, state.analysis.cost.total);
-    }
-
-    #[test]
-    fn a_bad_import_keeps_the_work() {
-        let state = run(
-            State::default(),
-            Action::Edit {
-                path: "name".into(),
-                value: json!("mine"),
-            },
-        );
-        let next = run(
-            state.clone(),
-            Action::Import {
-                text: "[1]".into(),
-                source: "x".into(),
-            },
-        );
-        assert_eq!(next.topology.name, "mine");
-        assert!(matches!(next.banner, Some(Banner::Error(ref e)) if e.contains("unchanged")));
-        assert_eq!(next.undo.len(), state.undo.len());
-    }
-}
+mod tests;

@@ -59,23 +59,26 @@ async fn click(root: &web_sys::Element, selector: &str) {
     settle().await;
 }
 
-/// Types into an input (an `input` event) or picks an option (a `change` event).
+/// Types into an input and presses Enter (`input`, then `change`) or picks an option (a
+/// `change` event).
 async fn set(root: &web_sys::Element, id: &str, value: &str) {
     let el = find(root, &format!("[id='{id}']"));
-    let kind = if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+    let kinds: &[&str] = if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
         i.set_value(value);
-        "input"
+        &["input", "change"]
     } else {
         el.dyn_ref::<HtmlSelectElement>().unwrap().set_value(value);
-        "change"
+        &["change"]
     };
-    let event = web_sys::Event::new_with_event_init_dict(kind, &{
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .unwrap();
-    el.dispatch_event(&event).unwrap();
+    for kind in kinds {
+        let event = web_sys::Event::new_with_event_init_dict(kind, &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .unwrap();
+        el.dispatch_event(&event).unwrap();
+    }
     settle().await;
 }
 
@@ -104,7 +107,7 @@ async fn a_bad_value_shows_the_engines_message_at_the_field_and_keeps_the_work()
     editor_tab(&root, 6).await;
     set(&root, "objectives.rtoSeconds", "-5").await;
     let error = text(&root, ".field.invalid .error");
-    assert!(error.contains("objectives.rtoSeconds"), "{error}");
+    assert!(error.starts_with("RTO must be a duration"), "{error}");
     // What the user typed stays in the field; the topology keeps its last good value.
     assert_eq!(
         find(&root, "[id='objectives.rtoSeconds']")
@@ -118,6 +121,12 @@ async fn a_bad_value_shows_the_engines_message_at_the_field_and_keeps_the_work()
         "{}",
         text(&root, "#card-rto")
     );
+    // A value the engine refuses: its reason, after the field's name.
+    editor_tab(&root, 1).await;
+    set(&root, "secondary.vpc.cidr", "10.0.0.0/33").await;
+    let error = text(&root, ".field.invalid .error");
+    assert_eq!(error, "CIDR: `10.0.0.0/33` is not an IPv4 CIDR");
+    assert!(text(&root, "#card-findings").contains("0 errors"));
 }
 
 #[wasm_bindgen_test]

@@ -14,7 +14,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder};
+
+/// WebDriver's codes for keys that are not characters.
+pub const CTRL: char = '\u{e009}';
+pub const SHIFT: char = '\u{e008}';
+pub const ENTER: char = '\u{e007}';
+pub const TAB: char = '\u{e004}';
+pub const ESCAPE: char = '\u{e00c}';
+pub const HOME: char = '\u{e011}';
+pub const END: char = '\u{e010}';
+pub const LEFT: char = '\u{e012}';
+pub const RIGHT: char = '\u{e014}';
+/// Releases the modifiers held so far in a `send_keys` sequence.
+pub const NULL: char = '\u{e000}';
 
 pub struct Session {
     pub client: Client,
@@ -165,6 +179,62 @@ impl Session {
             )
             .await
             .unwrap();
+    }
+
+    /// Presses a key with modifiers held, as a user would, wherever the focus is.
+    pub async fn press(&self, modifiers: &[char], key: char) {
+        let mut k = KeyActions::new("keyboard".into());
+        for m in modifiers {
+            k = k.then(KeyAction::Down { value: *m });
+        }
+        k = k
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        for m in modifiers.iter().rev() {
+            k = k.then(KeyAction::Up { value: *m });
+        }
+        self.client.perform_actions(k).await.unwrap();
+        self.client.release_actions().await.unwrap();
+    }
+
+    /// Sends keys to the element with this id (a field path), focusing it first.
+    pub async fn keys(&self, id: &str, keys: &str) {
+        self.wait_for(&format!("[id='{id}']"))
+            .await
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {id}: {e}"));
+    }
+
+    /// Replaces the text of the field with this id key by key, then presses Enter.
+    pub async fn type_and_enter(&self, id: &str, text: &str) {
+        self.keys(id, &format!("{CTRL}a{NULL}{text}{ENTER}")).await;
+    }
+
+    /// The value shown in the field with this id.
+    pub async fn value(&self, id: &str) -> String {
+        self.wait_for(&format!("[id='{id}']")).await;
+        let v = self
+            .client
+            .execute(
+                "return document.getElementById(arguments[0]).value;",
+                vec![serde_json::json!(id)],
+            )
+            .await
+            .unwrap();
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// The topology the console holds (its autosave), read at a dotted path of the JSON.
+    pub async fn saved(&self, path: &str) -> serde_json::Value {
+        self.client
+            .execute(
+                "const t = JSON.parse(localStorage.getItem('tandem.autosave.current')).topology; \
+                 return arguments[0].split('.').reduce((v, k) => v == null ? v : v[k], t);",
+                vec![serde_json::json!(path)],
+            )
+            .await
+            .unwrap()
     }
 
     /// Milliseconds the page's script measures for `script` (which must return a number).

@@ -1,5 +1,5 @@
 //! Cost: bars per region and per service, the total against the budget, every line with its
-//! price's source and date on hover.
+//! price's source and date (a link).
 
 use tandem_engine::analysis::usd;
 use tandem_engine::model::Side;
@@ -74,14 +74,14 @@ pub fn Cost() -> Html {
             }
             <div class="prices">
                 <span>{ match &state.prices_name { Some(n) => format!("Prices: {n}"), None => "Prices: built-in table".to_string() } }</span>
-                <label class="button" for="price-file">{ "Load a price table…" }</label>
                 <input id="price-file" class="visually-hidden" type="file" accept=".json,application/json" onchange={load_prices} />
+                <label class="button" for="price-file">{ "Load a price table…" }</label>
                 if state.prices_name.is_some() { <button onclick={builtin}>{ "Use the built-in table" }</button> }
             </div>
             <details class="lines" open=true>
-                <summary>{ format!("{} priced lines (hover for the price's source)", c.lines.len()) }</summary>
+                <summary>{ format!("{} priced lines, each with its price's source", c.lines.len()) }</summary>
                 <table>
-                    <thead><tr><th>{ "Region" }</th><th>{ "Service" }</th><th>{ "Item" }</th><th>{ "Quantity" }</th><th>{ "Unit price" }</th><th>{ "Amount" }</th></tr></thead>
+                    <thead><tr><th>{ "Region" }</th><th>{ "Service" }</th><th>{ "Item" }</th><th>{ "Quantity" }</th><th>{ "Unit price" }</th><th>{ "Amount" }</th><th>{ "Source" }</th></tr></thead>
                     <tbody>
                         { for c.lines.iter().map(|l| html! {
                             <tr title={format!("{} — source: {} (as of {}). {}", l.price_item, l.price_source, l.price_as_of, l.formula)}>
@@ -89,12 +89,23 @@ pub fn Cost() -> Html {
                                 <td class="num">{ format!("{} {}", trim(l.quantity), l.unit) }{ if l.free_quantity > 0.0 { format!(" (less {} free)", trim(l.free_quantity)) } else { String::new() } }</td>
                                 <td class="num">{ format!("${}", trim(l.unit_price)) }</td>
                                 <td class="num">{ usd(l.amount) }</td>
+                                <td>{ source(&l.price_source, &l.price_as_of, &l.price_item) }</td>
                             </tr>
                         }) }
                     </tbody>
                 </table>
             </details>
         </section>
+    }
+}
+
+/// A price's source as a link (reachable by keyboard, unlike a tooltip), with its date.
+fn source(url: &str, as_of: &str, item: &str) -> Html {
+    let text = format!("as of {as_of}");
+    if url.starts_with("https://") {
+        html! { <a href={url.to_string()} target="_blank" rel="noopener" aria-label={format!("Source of the price of {item}, as of {as_of}")}>{ text }</a> }
+    } else {
+        html! { <span title={url.to_string()}>{ format!("{url}, {text}") }</span> }
     }
 }
 

@@ -10,8 +10,10 @@ use yew::prelude::*;
 use crate::app::StateHandle;
 use crate::state::Action;
 
-const W: f64 = 1000.0;
-const REGION_W: f64 = 450.0;
+/// The drawing's size in CSS pixels: drawn at 1:1 (scrolling sideways in a narrow window)
+/// so its 13 px text stays 13 px at any window width.
+const W: f64 = 1300.0;
+const REGION_W: f64 = 560.0;
 
 fn severity_class(report: &CheckReport, paths: &[String]) -> &'static str {
     let worst = report
@@ -157,8 +159,17 @@ pub fn Diagram() -> Html {
     let height = height.max(y) + 20.0;
     html! {
         <section class="view diagram" id="diagram" aria-label="Diagram">
-            <p class="hint">{ "Click a resource to edit it. Red: an error finding; amber: a warning." }</p>
-            <svg viewBox={format!("0 0 {W} {height}")} role="group" aria-label="Both regions and what replicates between them">
+            <p class="hint">{ "Click a resource (or press Enter on it) to edit it." }</p>
+            <ul class="legend" aria-label="Legend">
+                <li><span class="swatch sev-error-swatch"></span>{ "an error finding" }</li>
+                <li><span class="swatch sev-warning-swatch"></span>{ "a warning finding (amber means a warning, nothing else)" }</li>
+                <li><span class="swatch primary-swatch"></span>{ "primary region" }</li>
+                <li><span class="swatch secondary-swatch"></span>{ "secondary region" }</li>
+                <li><span class="swatch arrow-swatch"></span>{ "replicated" }</li>
+                <li><span class="swatch inactive-swatch"></span>{ "not replicated" }</li>
+            </ul>
+            <div class="diagram-scroll">
+            <svg viewBox={format!("0 0 {W} {height}")} width={W.to_string()} height={height.to_string()} role="group" aria-label="Both regions and what replicates between them">
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" />
@@ -168,6 +179,7 @@ pub fn Diagram() -> Html {
                 { for nodes }
                 { for arrows }
             </svg>
+            </div>
         </section>
     }
 }
@@ -181,9 +193,9 @@ fn dns(c: &Ctx<'_>, t: &Topology) -> Html {
         t.dns.health_check.failure_threshold
     );
     c.node(
-        W / 2.0 - 260.0,
+        W / 2.0 - 330.0,
         6.0,
-        520.0,
+        660.0,
         26.0,
         &text,
         "dns",
@@ -206,8 +218,8 @@ fn region(c: &Ctx<'_>, t: &Topology, side: Side, x0: f64, out: &mut Vec<Html>) -
         .filter(|tier| vpc.tiers.get(*tier).is_some())
         .collect();
     let azs = vpc.az_count.clamp(1, 3);
-    let grid_x = x0 + 70.0;
-    let cell_w = (REGION_W - 90.0) / f64::from(azs);
+    let grid_x = x0 + 80.0;
+    let cell_w = (REGION_W - 100.0) / f64::from(azs);
     let mut inner: Vec<Html> = Vec::new();
     for az in 0..azs {
         inner.push(html! { <text class="az" x={(grid_x + cell_w * f64::from(az) + cell_w / 2.0).to_string()} y={(y + 10.0).to_string()} text-anchor="middle">{ format!("AZ {}", az + 1) }</text> });

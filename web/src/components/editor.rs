@@ -8,34 +8,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::app::StateHandle;
-use crate::state::Action;
-
-/// `azCount` -> `AZ count`.
-pub fn label(key: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for c in key.chars() {
-        if c.is_uppercase() && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        current.push(c.to_ascii_lowercase());
-    }
-    words.push(current);
-    let words: Vec<String> = words
-        .into_iter()
-        .map(|w| match w.as_str() {
-            "acu" | "az" | "vpc" | "cidr" | "arn" | "ttl" | "rpo" | "rto" | "usd" | "kms"
-            | "rtc" | "pitr" | "iam" | "dns" | "api" | "id" | "db" | "nat" | "gb" | "io" | "mb"
-            | "sse" => w.to_uppercase(),
-            _ => w,
-        })
-        .collect();
-    let mut text = words.join(" ");
-    if let Some(first) = text.get(..1) {
-        text = first.to_uppercase() + text.get(1..).unwrap_or("");
-    }
-    text
-}
+use crate::labels::{
+    choice_title, duration_text, field_label, label, name, parse_duration, unit, Unit,
+};
+use crate::state::{Action, Typed};
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -71,7 +47,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         .filter(|(k, _)| props.group.keys().contains(k))
         .collect();
     html! {
-        <div class="editor" role="tabpanel" aria-label={props.group.title()}>
+        <div class="editor" aria-label={props.group.title()} role="group">
             { for props.group.keys().iter().map(|key| match value.get(*key) {
                 Some(v) if !v.is_null() => field(&state, key, key, v, optional.iter().any(|(k, _)| k == key)),
                 _ => html! {},
@@ -98,14 +74,6 @@ fn remove_button(state: &StateHandle, path: &str, what: &str) -> Html {
     let path = path.to_string();
     let onclick = Callback::from(move |_| state.dispatch(Action::Remove { path: path.clone() }));
     html! { <button class="remove" {onclick} aria-label={format!("Remove {what}")}>{ "Remove" }</button> }
-}
-
-fn error_at(state: &StateHandle, path: &str) -> Option<(String, String)> {
-    state
-        .field_error
-        .as_ref()
-        .filter(|e| e.path == path)
-        .map(|e| (e.message.clone(), e.raw.clone()))
 }
 
 /// One field, by the shape of its value.
@@ -154,15 +122,18 @@ fn is_text_list(path: &str) -> bool {
 }
 
 fn list(state: &StateHandle, path: &str, key: &str, items: &[Value]) -> Html {
+    // The new item is shown and focused: it is at the end of the list, often off-screen.
     let add = {
         let state = state.clone();
         let path = path.to_string();
+        let next = items.len();
         Callback::from(move |_| {
             if let Some(value) = new_item(&state.topology, &path) {
                 state.dispatch(Action::Push {
                     path: path.clone(),
                     value,
                 });
+                state.dispatch(Action::Focus(format!("{path}[{next}]")));
             }
         })
     };
@@ -191,18 +162,35 @@ fn list(state: &StateHandle, path: &str, key: &str, items: &[Value]) -> Html {
     }
 }
 
-fn number_or_text(text: &str, current: &Value) -> Value {
+/// What the text in a field means for a field holding `current`: a duration, a number, or
+/// text. Only the engine says whether the value is acceptable.
+fn read(path: &str, text: &str, current: &Value) -> Result<Value, String> {
+    let t = text.trim();
     if current.is_number() {
-        if let Ok(n) = text.trim().parse::<i64>() {
-            return Value::from(n);
+        if unit(path) == Some(Unit::Duration) {
+            return parse_duration(t).map(Value::from);
         }
-        if let Ok(f) = text.trim().parse::<f64>() {
+        if let Ok(n) = t.parse::<i64>() {
+            return Ok(Value::from(n));
+        }
+        if let Ok(f) = t.parse::<f64>() {
             if f.is_finite() {
-                return Value::from(f);
+                return Ok(Value::from(f));
             }
         }
     }
-    Value::String(text.to_string())
+    Ok(Value::String(text.to_string()))
+}
+
+/// The field's value as it is written in it (`30 min` for 1800 seconds).
+fn written(path: &str, value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) if unit(path) == Some(Unit::Duration) => {
+            n.as_u64().map_or_else(|| n.to_string(), duration_text)
+        }
+        other => other.to_string(),
+    }
 }
 
 fn input(
@@ -213,39 +201,87 @@ fn input(
     suggest: Option<Vec<String>>,
     removable: bool,
 ) -> Html {
-    let error = error_at(state, path);
-    let shown = match (&error, value) {
-        (Some((_, raw)), _) => raw.clone(),
-        (None, Value::String(s)) => s.clone(),
-        (None, other) => other.to_string(),
+    let draft = state.drafts.get(path);
+    let error = draft.and_then(|d| d.error.clone());
+    let committed = written(path, value);
+    let pending = draft.is_some_and(|d| d.error.is_none() && d.raw != committed);
+    let shown = draft.map_or(committed, |d| d.raw.clone());
+    let typed = {
+        let path = path.to_string();
+        let name = name(&path, key);
+        let current = value.clone();
+        move |text: String| Typed {
+            value: read(&path, &text, &current),
+            path: path.clone(),
+            label: name.clone(),
+            raw: text,
+        }
     };
     let oninput = {
         let state = state.clone();
-        let path = path.to_string();
-        let current = value.clone();
+        let typed = typed.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            state.dispatch(Action::Edit {
-                path: path.clone(),
-                value: number_or_text(&input.value(), &current),
-            });
+            state.dispatch(Action::Type(typed(input.value())));
+        })
+    };
+    // Enter and leaving the field apply the text. `change` says both, but not after the page
+    // set the field's text itself, so Enter and `blur` are heard too; applying the value the
+    // topology already has changes nothing.
+    let commit = {
+        let state = state.clone();
+        let typed = typed.clone();
+        move |e: &Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            state.dispatch(Action::Commit(typed(input.value())));
+        }
+    };
+    let onchange = {
+        let commit = commit.clone();
+        Callback::from(move |e: Event| commit(&e))
+    };
+    let onblur = {
+        let commit = commit.clone();
+        Callback::from(move |e: FocusEvent| commit(&e))
+    };
+    let onkeydown = {
+        let state = state.clone();
+        let path = path.to_string();
+        let drafted = draft.is_some();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => commit(&e),
+            // Escape puts back what the topology holds.
+            "Escape" if drafted => {
+                e.prevent_default();
+                state.dispatch(Action::DropDraft(path.clone()));
+            }
+            _ => {}
         })
     };
     let list_id = format!("{path}-options");
     let error_id = format!("{path}-error");
+    let duration = unit(path) == Some(Unit::Duration);
+    let inputmode = match value {
+        _ if duration => "text",
+        Value::Number(n) if n.is_u64() || n.is_i64() => "numeric",
+        Value::Number(_) => "decimal",
+        _ => "text",
+    };
     html! {
-        <div class={classes!("field", error.is_some().then_some("invalid"))}>
-            <label for={path.to_string()}>{ label(key) }</label>
-            <input id={path.to_string()} type="text" value={shown} {oninput}
-                inputmode={if value.is_number() { "decimal" } else { "text" }}
+        <div class={classes!("field", error.is_some().then_some("invalid"), pending.then_some("pending"))}>
+            <label for={path.to_string()}>{ field_label(path, key) }</label>
+            <input id={path.to_string()} type="text" value={shown} {oninput} {onchange} {onblur} {onkeydown} {inputmode}
+                placeholder={duration.then_some("e.g. 90 s, 15 min, 1 h")}
                 list={suggest.as_ref().map(|_| list_id.clone())}
-                aria-invalid={error.is_some().to_string()} aria-describedby={error_id.clone()} />
+                aria-invalid={error.is_some().to_string()} aria-describedby={error.is_some().then_some(error_id.clone())} />
             if let Some(options) = suggest {
                 <datalist id={list_id}>{ for options.iter().map(|o| html! { <option value={o.clone()} /> }) }</datalist>
             }
             if removable { { remove_button(state, path, &label(key)) } }
-            if let Some((message, _)) = error {
+            if let Some(message) = error {
                 <span class="error" id={error_id} role="alert">{ message }</span>
+            } else if pending {
+                <span class="hint pending-hint">{ "Enter or leave the field to apply" }</span>
             }
         </div>
     }
@@ -310,7 +346,7 @@ fn select(
             <div class="field">
                 <label for={path.to_string()}>{ label(key) }</label>
                 <select id={path.to_string()} {onchange}>
-                    { for choices.iter().map(|c| html! { <option value={c.label.clone()} selected={c.label == current}>{ &c.label }</option> }) }
+                    { for choices.iter().map(|c| html! { <option value={c.label.clone()} selected={c.label == current}>{ choice_title(&c.label) }</option> }) }
                 </select>
             </div>
             { for inner }

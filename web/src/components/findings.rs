@@ -134,6 +134,30 @@ fn FindingItem(props: &FindingProps) -> Html {
     };
     let suppressible = f.area != tandem_engine::rules::Area::Topology;
     let reason_id = format!("reason-{}-{}", f.rule, f.path);
+    let button_id = format!("suppress-{}-{}", f.rule, f.path);
+    // Opening the form puts the focus in it; closing it (Escape, Cancel, Suppress) puts the
+    // focus back on the button that opened it, if it is still there.
+    {
+        let (reason_id, button_id) = (reason_id.clone(), button_id.clone());
+        let opened = use_mut_ref(|| false);
+        use_effect_with(*suppressing, move |on| {
+            let was = std::mem::replace(&mut *opened.borrow_mut(), *on);
+            if *on {
+                crate::app::focus_element(&reason_id);
+            } else if was {
+                crate::app::focus_element(&button_id);
+            }
+        });
+    }
+    let escape = {
+        let suppressing = suppressing.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                suppressing.set(false);
+            }
+        })
+    };
     html! {
         <li class={classes!("finding", f.severity.label())} data-rule={f.rule.clone()} data-path={f.path.clone()}>
             <span class="rule" title={tandem_engine::rules::rule(&f.rule).map(|m| m.title).unwrap_or_default()}>{ &f.rule }</span>
@@ -143,11 +167,11 @@ fn FindingItem(props: &FindingProps) -> Html {
             <div class="finding-actions">
                 { for fix }
                 if suppressible {
-                    <button class="suppress" onclick={toggle}>{ if *suppressing { "Cancel" } else { "Suppress…" } }</button>
+                    <button class="suppress" id={button_id} aria-expanded={suppressing.to_string()} onclick={toggle}>{ if *suppressing { "Cancel" } else { "Suppress…" } }</button>
                 }
             </div>
             if *suppressing {
-                <form class="suppress-form" onsubmit={confirm}>
+                <form class="suppress-form" onsubmit={confirm} onkeydown={escape}>
                     <label for={reason_id.clone()}>{ "Why does the team accept this?" }</label>
                     <input id={reason_id} ref={reason} type="text" required=true placeholder="reason (required)" />
                     <button type="submit">{ "Suppress" }</button>

@@ -90,8 +90,9 @@ pub fn Header() -> Html {
                 </select>
                 <button id="undo" onclick={dispatch(Action::Undo)} disabled={state.undo.is_empty()} title="Undo (Ctrl+Z)">{ "Undo" }</button>
                 <button id="redo" onclick={dispatch(Action::Redo)} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
-                <label class="button" for="import-file" title="Import a topology JSON file (or drop one on the page)">{ "Import" }</label>
+                // The file input comes first: its keyboard focus ring is drawn on the label after it.
                 <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" onchange={import} />
+                <label class="button" for="import-file" title="Import a topology JSON file (or drop one on the page)">{ "Import" }</label>
                 <button id="export" onclick={export}>{ "Export" }</button>
                 <button id="share" onclick={share_link}>{ "Share link" }</button>
             </nav>

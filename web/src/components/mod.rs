@@ -5,5 +5,6 @@ pub mod findings;
 pub mod header;
 pub mod recovery;
 pub mod summary;
+pub mod tabs;
 pub mod templates;
 pub mod tradeoffs;

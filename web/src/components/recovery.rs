@@ -28,10 +28,31 @@ pub fn Recovery() -> Html {
     let rto_text = a.rto.total_text();
     let objective = f64::from(o.rto_seconds);
     let scale = rto.max(objective).max(1.0);
-    let width = 640.0;
+    // Room for the longest phase title on the left and the longest duration on the right
+    // (at most 7.5 px a character at 12 px), so no label is ever clipped.
+    let chars = |t: &str| t.chars().count() as f64;
+    let left = a
+        .rto
+        .phases
+        .iter()
+        .map(|p| chars(&p.title))
+        .fold(chars("Total"), f64::max)
+        * 7.5
+        + 14.0;
+    let right = a
+        .rto
+        .phases
+        .iter()
+        .map(|p| chars(&human_seconds(p.seconds)))
+        .fold(chars("objective"), f64::max)
+        * 7.5
+        + 12.0;
+    let width = (left + 420.0 + right).max(640.0);
     let row = 26.0;
-    let height = row * (a.rto.phases.len() as f64 + 2.0) + 10.0;
-    let x = |s: f64| 150.0 + s / scale * (width - 170.0);
+    // The last row's room holds the objective's label, descenders included.
+    let height = row * (a.rto.phases.len() as f64 + 2.0) + 18.0;
+    let x = |s: f64| left + s / scale * (width - left - right);
+    let label_x = (left - 10.0).to_string();
     let mut start = 0.0;
     let bars: Vec<Html> = a.rto.phases.iter().enumerate().map(|(i, p)| {
         let y = 10.0 + row * i as f64;
@@ -44,7 +65,7 @@ pub fn Recovery() -> Html {
         html! {
             <g class="phase" {onclick}>
                 <title>{ format!("{}: {} ({}) — {}", p.title, human_seconds(p.seconds), p.formula, p.source) }</title>
-                <text x="140" y={(y + 17.0).to_string()} text-anchor="end">{ &p.title }</text>
+                <text x={label_x.clone()} y={(y + 17.0).to_string()} text-anchor="end">{ &p.title }</text>
                 <rect x={x0.to_string()} y={(y + 4.0).to_string()} width={(x1 - x0).max(1.5).to_string()} height="18" fill={color} rx="2" />
                 <text x={(x1 + 4.0).to_string()} y={(y + 17.0).to_string()} class="value">{ human_seconds(p.seconds) }</text>
             </g>
@@ -73,11 +94,11 @@ pub fn Recovery() -> Html {
                 aria-label={format!("RTO {rto_text} against an objective of {}", human_seconds(objective))}>
                 { for bars }
                 <g class="total">
-                    <text x="140" y={(total_y + 17.0).to_string()} text-anchor="end">{ "Total" }</text>
+                    <text x={label_x.clone()} y={(total_y + 17.0).to_string()} text-anchor="end">{ "Total" }</text>
                     <rect x={x(0.0).to_string()} y={(total_y + 4.0).to_string()} width={(x(rto) - x(0.0)).max(1.5).to_string()} height="18" class={if ok { "ok" } else { "bad" }} rx="2" />
                 </g>
-                <line x1={x(objective).to_string()} x2={x(objective).to_string()} y1="4" y2={(height - 4.0).to_string()} class="objective-line" />
-                <text x={x(objective).to_string()} y={(height - 2.0).to_string()} text-anchor="middle" class="objective-label">{ "objective" }</text>
+                <line x1={x(objective).to_string()} x2={x(objective).to_string()} y1="4" y2={(height - 18.0).to_string()} class="objective-line" />
+                <text x={x(objective).to_string()} y={(height - 6.0).to_string()} text-anchor="middle" class="objective-label">{ "objective" }</text>
             </svg>
             <table class="steps timeline">
                 <caption>{ format!("Simulated timeline: `{}` of the synthesized stacks", a.rto.scenario) }</caption>

@@ -1,5 +1,6 @@
 //! Templates: a highlighted preview per stack (JSON or YAML), every file to download, and
-//! everything as one zip. Synthesis runs only while this view is open.
+//! everything as one zip. Synthesis runs only while this view is open, after the numbers of an
+//! edit are on screen; highlighting only when the text shown changes.
 
 use std::rc::Rc;
 
@@ -7,9 +8,13 @@ use tandem_engine::synth::{synthesize, OutputFile, TemplateFormat};
 use yew::prelude::*;
 
 use crate::app::StateHandle;
+use crate::components::tabs::{tab_list, Tab};
 use crate::services::download::{download, mime_of, zip};
 use crate::state::{Action, Banner};
 use tandem_engine::synth::quote::{file_name, zip_path};
+
+/// The stacks, in deploy order.
+const STACKS: [&str; 3] = ["secondary-base", "primary", "secondary-app"];
 
 #[component]
 pub fn Templates() -> Html {
@@ -18,22 +23,62 @@ pub fn Templates() -> Html {
     };
     let format = use_state(|| TemplateFormat::Json);
     let selected = use_state(|| "primary".to_string());
-    let files: Rc<Vec<OutputFile>> = {
+    // Synthesis runs in a task after the render that shows the engine's new numbers, so an
+    // edit's numbers never wait for it; an edit before it ran cancels it (one run per burst).
+    let synthesized = use_state(|| None::<Rc<Vec<OutputFile>>>);
+    {
+        let synthesized = synthesized.clone();
         let topology = state.topology.clone();
-        let f = *format;
-        use_memo((topology, f), |(t, f)| synthesize(t).files(*f))
-    };
+        use_effect_with((topology, *format), move |(t, f)| {
+            let (t, f) = (t.clone(), *f);
+            let run = gloo::timers::callback::Timeout::new(0, move || {
+                synthesized.set(Some(Rc::new(synthesize(&t).files(f))));
+            });
+            move || drop(run)
+        });
+    }
     let ext = if *format == TemplateFormat::Json {
         "json"
     } else {
         "yaml"
     };
     let name = format!("{}.template.{ext}", *selected);
-    let shown = files
-        .iter()
-        .find(|f| f.name == name)
+    let shown = synthesized
+        .as_ref()
+        .and_then(|files| files.iter().find(|f| f.name == name))
         .map(|f| f.contents.clone())
         .unwrap_or_default();
+    // Highlighting is the slow part of a render: only when the text shown changes, not on
+    // every render of the page (every keystroke in a field re-renders it).
+    let highlighted: Rc<AttrValue> = {
+        let f = *format;
+        use_memo((shown, f), |(text, f)| AttrValue::from(highlight(text, *f)))
+    };
+    let stack_tabs = {
+        let tabs: Vec<Tab> = STACKS
+            .iter()
+            .map(|s| Tab {
+                id: format!("stack-{s}"),
+                title: (*s).to_string(),
+                panel: "stack-panel".into(),
+            })
+            .collect();
+        let at = STACKS.iter().position(|s| *s == *selected).unwrap_or(0);
+        let selected = selected.clone();
+        let select = Callback::from(move |i: usize| {
+            if let Some(s) = STACKS.get(i) {
+                selected.set((*s).to_string());
+            }
+        });
+        tab_list("Stack", "stack-tabs", &tabs, at, select)
+    };
+    let Some(files) = (*synthesized).clone() else {
+        return html! {
+            <section class="view templates" id="templates" aria-label="Templates">
+                <p class="hint" role="status">{ "Generating the templates…" }</p>
+            </section>
+        };
+    };
     let errors = state.report.has_errors();
     let set_format = |f: TemplateFormat| {
         let format = format.clone();
@@ -85,13 +130,7 @@ pub fn Templates() -> Html {
                 <p class="warning" role="status">{ "The topology has error findings: these templates would not deploy as intended. Fix the errors first." }</p>
             }
             <div class="toolbar" role="toolbar" aria-label="Template">
-                <div role="tablist" aria-label="Stack">
-                    { for ["secondary-base", "primary", "secondary-app"].into_iter().map(|s| {
-                        let selected_state = selected.clone();
-                        let onclick = Callback::from(move |_| selected_state.set(s.to_string()));
-                        html! { <button role="tab" id={format!("stack-{s}")} aria-selected={(*selected == s).to_string()} class={classes!((*selected == s).then_some("active"))} {onclick}>{ s }</button> }
-                    }) }
-                </div>
+                { stack_tabs }
                 <div role="group" aria-label="Format">
                     <button id="format-json" aria-pressed={(*format == TemplateFormat::Json).to_string()} onclick={set_format(TemplateFormat::Json)}>{ "JSON" }</button>
                     <button id="format-yaml" aria-pressed={(*format == TemplateFormat::Yaml).to_string()} onclick={set_format(TemplateFormat::Yaml)}>{ "YAML" }</button>
@@ -103,7 +142,7 @@ pub fn Templates() -> Html {
                     <li><button class="download" data-file={f.name.clone()} onclick={get(f.clone())}>{ format!("⤓ {}", f.name) }</button><span class="size">{ format!("{:.1} KB", f.contents.len() as f64 / 1024.0) }</span></li>
                 }) }
             </ul>
-            <pre class="code" aria-label={name.clone()} tabindex="0"><code>{ Html::from_html_unchecked(AttrValue::from(highlight(&shown, *format))) }</code></pre>
+            <pre class="code" id="stack-panel" role="tabpanel" aria-labelledby={format!("stack-{}", *selected)} aria-label={name.clone()} tabindex="0"><code>{ Html::from_html_unchecked((*highlighted).clone()) }</code></pre>
         </section>
     }
 }

@@ -8,6 +8,7 @@ use super::codec::{autosave_decode as decode, autosave_encode, autosave_restore}
 
 const CURRENT: &str = "tandem.autosave.current";
 const PREVIOUS: &str = "tandem.autosave.previous";
+const VIEW: &str = "tandem.view";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -33,4 +34,15 @@ pub fn save(topology: &Topology) {
         }
     }
     let _ = s.set_item(CURRENT, &text);
+}
+
+/// The id of the view shown last (`cost`), so a reload shows it again.
+pub fn load_view() -> Option<String> {
+    storage()?.get_item(VIEW).ok().flatten()
+}
+
+pub fn save_view(id: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(VIEW, id);
+    }
 }
