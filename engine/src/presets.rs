@@ -285,6 +285,7 @@ pub fn reference() -> Topology {
                 dead_letter_queue: true,
                 max_retry_attempts: 185,
                 max_event_age_seconds: 86_400,
+                archive_retention_days: crate::model::DEFAULT_ARCHIVE_RETENTION_DAYS,
             }),
         }),
         backup: Some(Backup {

@@ -582,6 +582,17 @@ pub struct Forwarding {
     pub dead_letter_queue: bool,
     pub max_retry_attempts: u32,
     pub max_event_age_seconds: u32,
+    /// Days the secondary bus's archive keeps the events that reached it (0 keeps them
+    /// indefinitely); they can be replayed into the bus after a failover.
+    #[serde(default = "default_archive_retention_days")]
+    pub archive_retention_days: u32,
+}
+
+/// The archive retention a topology without the field gets.
+pub const DEFAULT_ARCHIVE_RETENTION_DAYS: u32 = 30;
+
+fn default_archive_retention_days() -> u32 {
+    DEFAULT_ARCHIVE_RETENTION_DAYS
 }
 
 /// An AWS Backup plan over the database, tables and buckets.

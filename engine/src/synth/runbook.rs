@@ -284,6 +284,32 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
     if global_db.is_some_and(|d| d.secret_replicated) {
         let _ = writeln!(out, "- The replica of the secret {} in {s} holds the credentials only; the functions in {s} connect to their own cluster (`DB_HOST`), never to {p}: {}.", md(&names.secret()), code(&["aws secretsmanager describe-secret --region", &qs, "--secret-id", &shell(&names.secret()), "--query 'ReplicationStatus'"]));
     }
+    if t.events.as_ref().is_some_and(|e| e.forwarding.is_some()) {
+        let queue = names.of("events-in");
+        let url = format!(
+            "\"$(aws sqs get-queue-url --region {qs} --queue-name {} --query QueueUrl --output text)\"",
+            shell(&queue)
+        );
+        let archive = code(&[
+            "aws cloudformation describe-stacks --region",
+            &qs,
+            "--stack-name",
+            &shell(&names.stack("secondary-base")),
+            "--query \"Stacks[0].Outputs[?OutputKey=='EventArchiveArn'].OutputValue\" --output text",
+        ]);
+        let _ = writeln!(
+            out,
+            "- The events forwarded from {p} before the outage are kept in {s}: {} counts those in the queue {}, and the archive ({archive}) replays them into the bus with `aws events start-replay`. Events {p} had not forwarded yet stay there, with its dead-letter queue.",
+            code(&[
+                "aws sqs get-queue-attributes --region",
+                &qs,
+                "--queue-url",
+                &url,
+                "--attribute-names ApproximateNumberOfMessages"
+            ]),
+            md(&queue)
+        );
+    }
     if api.is_some() {
         let _ = writeln!(
             out,
