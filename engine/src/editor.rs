@@ -97,7 +97,7 @@ pub fn field_kind(t: &Topology, path: &str) -> Option<FieldKind> {
                     .collect(),
             )
         }
-        "functions[].calls" => {
+        "functions[].calls" | "functions[].writes" => {
             FieldKind::MultiSelect(Service::ALL.iter().map(|s| s.key().to_string()).collect())
         }
         "failover.steps" => FieldKind::MultiSelect(

@@ -100,6 +100,7 @@ fn function(id: &str, purpose: &str, calls: Vec<Service>, trigger: Trigger) -> F
         memory_mb: 512,
         timeout_seconds: 30,
         placement: Placement::Private,
+        writes: calls.clone(),
         calls,
         reserved_concurrency: Some(10),
         trigger,
@@ -123,6 +124,9 @@ pub fn reference() -> Topology {
         Trigger::Queue("orders".into()),
     );
     trade.memory_mb = 1024;
+    // It consumes its queue (the trigger grants receive and delete) and writes orders to the
+    // database and the table; it sends nothing.
+    trade.writes = vec![Service::Rds, Service::Dynamodb];
     // Caps the database connections the queue consumer opens; the presets reserve 32 in all
     // per region, so a quota of 132 is enough (W3024).
     trade.reserved_concurrency = Some(20);
@@ -135,6 +139,8 @@ pub fn reference() -> Topology {
         Trigger::Api,
     );
     health.memory_mb = 256;
+    // Unauthenticated callers reach it: it only reads.
+    health.writes = Vec::new();
     health.timeout_seconds = 10;
     health.invocations_per_month = nn(1_300_000.0);
     health.avg_duration_ms = 50;
@@ -145,6 +151,8 @@ pub fn reference() -> Topology {
         Trigger::None,
     );
     validator.reserved_concurrency = Some(2);
+    // It checks the secondary after a failover: it only reads.
+    validator.writes = Vec::new();
     validator.invocations_per_month = nn(10.0);
     validator.avg_duration_ms = 2000;
 

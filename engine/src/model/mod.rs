@@ -463,6 +463,11 @@ pub struct Function {
     /// The AWS services the function calls.
     #[serde(default)]
     pub calls: Vec<Service>,
+    /// The services among `calls` the function writes to (puts items, sends, publishes,
+    /// connects to the database as the writing user); it only reads the others. A topology
+    /// written before this field loads with `writes` equal to `calls`.
+    #[serde(default)]
+    pub writes: Vec<Service>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_concurrency: Option<u32>,
     pub trigger: Trigger,

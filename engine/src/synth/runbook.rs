@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::compute::{DB_READ_USER, DB_WRITE_USER};
 use super::dns::has_api;
 use super::quote::{markdown_code, shell};
 use super::{secondary_app_standing, DeployPlan, Names};
@@ -95,12 +96,14 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
     if t.database.as_ref().is_some_and(|d| d.iam_auth) {
         let _ = writeln!(
             out,
-            "- Create the database user the functions connect as with IAM authentication (once, on the {p} writer; it replicates): {}, as `tandem_admin` with the password from the secret {}.",
+            "- Create the database users the functions connect as with IAM authentication (once, on the {p} writer; they replicate): {}, as `tandem_admin` with the password from the secret {}. Functions that declare writes to the database connect as {}, the others as {} (`DB_USER`), which can only read.",
             code(&[
                 "psql -h <writer endpoint> -U tandem_admin -d postgres -c",
-                &shell("CREATE USER tandem_app; GRANT rds_iam TO tandem_app;"),
+                &shell(&format!("CREATE USER {w}; GRANT rds_iam TO {w}; CREATE USER {r}; GRANT rds_iam, pg_read_all_data TO {r};", w = DB_WRITE_USER, r = DB_READ_USER)),
             ]),
-            md(&names.secret())
+            md(&names.secret()),
+            md(DB_WRITE_USER),
+            md(DB_READ_USER)
         );
     }
     if global_db.is_some() {
