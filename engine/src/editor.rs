@@ -5,6 +5,9 @@
 
 use serde_json::{json, Value};
 
+mod strategy;
+pub use strategy::{contradictions, strategy_edits, Contradiction};
+
 use crate::catalog::{KNOWN_REGIONS, LAMBDA_RUNTIMES_SUPPORTED};
 use crate::model::{Service, Step, Topology};
 use crate::presets;
