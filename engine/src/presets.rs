@@ -51,15 +51,29 @@ pub const PRESETS: &[Preset] = &[
         build: warm_standby,
     },
     Preset {
-        id: "active-active",
-        title: "Multi-site active/active",
-        summary: "Both regions serve; strongly consistent tables with a witness; near-zero RPO/RTO",
-        build: active_active,
+        id: "hot-standby",
+        title: "Hot standby",
+        summary: "Both regions at full capacity; the primary serves and the secondary takes over automatically; strongly consistent tables with a witness",
+        build: hot_standby,
     },
 ];
 
+/// Preset ids that were renamed, with their new id: `active-active` described templates that
+/// route all traffic to the primary (a failover pair), which is a hot standby.
+pub const RENAMED: &[(&str, &str)] = &[("active-active", "hot-standby")];
+
+/// The preset with this id, or with the id it was renamed to ([`RENAMED`]).
 pub fn preset(id: &str) -> Option<&'static Preset> {
+    let id = renamed(id).unwrap_or(id);
     PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The new id of a renamed preset.
+pub fn renamed(id: &str) -> Option<&'static str> {
+    RENAMED
+        .iter()
+        .find(|(old, _)| *old == id)
+        .map(|(_, new)| *new)
 }
 
 fn cidr(a: u8, b: u8) -> Cidr {
@@ -486,13 +500,14 @@ pub fn warm_standby() -> Topology {
     t
 }
 
-/// Multi-site active/active: both regions at full capacity, strongly consistent tables with a
-/// witness in us-west-2, and a database that caps replication lag.
-pub fn active_active() -> Topology {
+/// Hot standby: both regions at full capacity, strongly consistent tables with a witness in
+/// us-west-2, and a database that caps replication lag. The primary serves and the failover
+/// records move traffic to the secondary automatically: the templates are a failover pair, so
+/// this is a warm standby at full capacity, not active/active (rule W3026).
+pub fn hot_standby() -> Topology {
     let mut t = warm_standby();
-    t.name = "trading-aa".into();
-    t.naming.prefix = "trading-aa".into();
-    t.strategy = Strategy::ActiveActive;
+    t.name = "trading-hs".into();
+    t.naming.prefix = "trading-hs".into();
     if let Some(db) = t.database.as_mut() {
         db.secondary_instances = 2;
         db.primary_instances = 2;

@@ -152,7 +152,7 @@ mod tests {
         assert!(db.global && db.secondary_instances == 1);
         assert!(back.tables.iter().all(|x| x.replicated));
 
-        let aa = set_strategy(&presets::active_active(), "backupRestore");
+        let aa = set_strategy(&presets::hot_standby(), "backupRestore");
         assert!(aa
             .tables
             .iter()
