@@ -32,7 +32,7 @@ enum Command {
     /// Print a topology as JSON: the reference trading platform, or a preset.
     #[command(after_help = "Example:\n  tandem init --preset warm-standby > topology.json")]
     Init {
-        /// reference, backup-restore, pilot-light, warm-standby or active-active.
+        /// reference, backup-restore, pilot-light, warm-standby or hot-standby.
         #[arg(long, default_value = "reference")]
         preset: String,
     },
@@ -206,6 +206,9 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
                 let ids: Vec<&str> = presets::PRESETS.iter().map(|p| p.id).collect();
                 InputError(format!("no preset `{preset}`; presets: {}", ids.join(", ")))
             })?;
+            if let Some(new) = presets::renamed(&preset) {
+                eprintln!("note: the preset `{preset}` is now `{new}`: its templates route all traffic to the primary and fail over, which is a hot standby, not active/active");
+            }
             println!("{}", tandem_engine::to_json(&p.topology()));
             Ok(ExitCode::SUCCESS)
         }

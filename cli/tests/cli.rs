@@ -65,12 +65,19 @@ fn init_prints_each_preset_and_rejects_unknown_ones() {
         "backup-restore",
         "pilot-light",
         "warm-standby",
+        "hot-standby",
         "active-active",
     ] {
         let o = tandem(&["init", "--preset", preset]);
         assert_eq!(code(&o), 0);
         tandem_engine::load(&stdout(&o)).unwrap();
     }
+    let o = tandem(&["init", "--preset", "active-active"]);
+    assert!(stderr(&o).contains("`active-active` is now `hot-standby`"));
+    assert_eq!(
+        stdout(&o),
+        stdout(&tandem(&["init", "--preset", "hot-standby"]))
+    );
     let o = tandem(&["init", "--preset", "nope"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("no preset `nope`"));

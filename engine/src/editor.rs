@@ -5,6 +5,9 @@
 
 use serde_json::{json, Value};
 
+mod strategy;
+pub use strategy::{contradictions, strategy_edits, Contradiction};
+
 use crate::catalog::{KNOWN_REGIONS, LAMBDA_RUNTIMES_SUPPORTED};
 use crate::model::{Service, Step, Topology};
 use crate::presets;
@@ -97,7 +100,7 @@ pub fn field_kind(t: &Topology, path: &str) -> Option<FieldKind> {
                     .collect(),
             )
         }
-        "functions[].calls" => {
+        "functions[].calls" | "functions[].writes" => {
             FieldKind::MultiSelect(Service::ALL.iter().map(|s| s.key().to_string()).collect())
         }
         "failover.steps" => FieldKind::MultiSelect(

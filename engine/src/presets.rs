@@ -51,15 +51,29 @@ pub const PRESETS: &[Preset] = &[
         build: warm_standby,
     },
     Preset {
-        id: "active-active",
-        title: "Multi-site active/active",
-        summary: "Both regions serve; strongly consistent tables with a witness; near-zero RPO/RTO",
-        build: active_active,
+        id: "hot-standby",
+        title: "Hot standby",
+        summary: "Both regions at full capacity; the primary serves and the secondary takes over automatically; strongly consistent tables with a witness",
+        build: hot_standby,
     },
 ];
 
+/// Preset ids that were renamed, with their new id: `active-active` described templates that
+/// route all traffic to the primary (a failover pair), which is a hot standby.
+pub const RENAMED: &[(&str, &str)] = &[("active-active", "hot-standby")];
+
+/// The preset with this id, or with the id it was renamed to ([`RENAMED`]).
 pub fn preset(id: &str) -> Option<&'static Preset> {
+    let id = renamed(id).unwrap_or(id);
     PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The new id of a renamed preset.
+pub fn renamed(id: &str) -> Option<&'static str> {
+    RENAMED
+        .iter()
+        .find(|(old, _)| *old == id)
+        .map(|(_, new)| *new)
 }
 
 fn cidr(a: u8, b: u8) -> Cidr {
@@ -100,6 +114,7 @@ fn function(id: &str, purpose: &str, calls: Vec<Service>, trigger: Trigger) -> F
         memory_mb: 512,
         timeout_seconds: 30,
         placement: Placement::Private,
+        writes: calls.clone(),
         calls,
         reserved_concurrency: Some(10),
         trigger,
@@ -123,6 +138,9 @@ pub fn reference() -> Topology {
         Trigger::Queue("orders".into()),
     );
     trade.memory_mb = 1024;
+    // It consumes its queue (the trigger grants receive and delete) and writes orders to the
+    // database and the table; it sends nothing.
+    trade.writes = vec![Service::Rds, Service::Dynamodb];
     // Caps the database connections the queue consumer opens; the presets reserve 32 in all
     // per region, so a quota of 132 is enough (W3024).
     trade.reserved_concurrency = Some(20);
@@ -135,6 +153,8 @@ pub fn reference() -> Topology {
         Trigger::Api,
     );
     health.memory_mb = 256;
+    // Unauthenticated callers reach it: it only reads.
+    health.writes = Vec::new();
     health.timeout_seconds = 10;
     health.invocations_per_month = nn(1_300_000.0);
     health.avg_duration_ms = 50;
@@ -145,6 +165,8 @@ pub fn reference() -> Topology {
         Trigger::None,
     );
     validator.reserved_concurrency = Some(2);
+    // It checks the secondary after a failover: it only reads.
+    validator.writes = Vec::new();
     validator.invocations_per_month = nn(10.0);
     validator.avg_duration_ms = 2000;
 
@@ -285,6 +307,7 @@ pub fn reference() -> Topology {
                 dead_letter_queue: true,
                 max_retry_attempts: 185,
                 max_event_age_seconds: 86_400,
+                archive_retention_days: crate::model::DEFAULT_ARCHIVE_RETENTION_DAYS,
             }),
         }),
         backup: Some(Backup {
@@ -477,13 +500,14 @@ pub fn warm_standby() -> Topology {
     t
 }
 
-/// Multi-site active/active: both regions at full capacity, strongly consistent tables with a
-/// witness in us-west-2, and a database that caps replication lag.
-pub fn active_active() -> Topology {
+/// Hot standby: both regions at full capacity, strongly consistent tables with a witness in
+/// us-west-2, and a database that caps replication lag. The primary serves and the failover
+/// records move traffic to the secondary automatically: the templates are a failover pair, so
+/// this is a warm standby at full capacity, not active/active (rule W3026).
+pub fn hot_standby() -> Topology {
     let mut t = warm_standby();
-    t.name = "trading-aa".into();
-    t.naming.prefix = "trading-aa".into();
-    t.strategy = Strategy::ActiveActive;
+    t.name = "trading-hs".into();
+    t.naming.prefix = "trading-hs".into();
     if let Some(db) = t.database.as_mut() {
         db.secondary_instances = 2;
         db.primary_instances = 2;

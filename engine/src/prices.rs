@@ -90,6 +90,8 @@ pub const ITEMS: &[&str] = &[
     "sns.publishMillion",
     "sqs.requestsMillion",
     "events.customMillion",
+    "events.archiveGb",
+    "events.archiveStorageGbMonth",
     "secrets.secretMonth",
     "kms.keyMonth",
     "kms.requestsTenThousand",

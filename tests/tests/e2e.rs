@@ -263,7 +263,7 @@ async fn a_malformed_import_shows_the_problem_and_keeps_the_work_and_reload_rest
     let good = std::env::temp_dir().join("tandem-e2e-good.json");
     std::fs::write(
         &good,
-        tandem_engine::to_json(&tandem_engine::presets::active_active()),
+        tandem_engine::to_json(&tandem_engine::presets::hot_standby()),
     )
     .unwrap();
     let input = s

@@ -358,8 +358,10 @@ fn the_same_input_gives_the_same_answer() {
 
 #[test]
 fn data_in_flight_is_reported_but_not_judged() {
-    // Queued messages stay in the failed region; forwarded events reach the other bus within
-    // the 1 s delivery delay. Neither is a system of record: no E6009 names them.
+    // Queued messages stay in the failed region; forwarded events reach the other bus, but
+    // these (older) stacks give that bus no archive and no rule, so they are dropped there
+    // (`forwarded_events.rs` has today's stacks, which keep them). Neither is a system of
+    // record: no E6009 names them.
     let s = simulate(&load("reference"), Scenario::RegionOutage, &durations());
     let of = |store: &str| s.data_loss.iter().find(|l| l.store == store).unwrap();
     assert_eq!(
@@ -369,7 +371,8 @@ fn data_in_flight_is_reported_but_not_judged() {
         ),
         (None, false)
     );
-    assert_eq!(of("primary/EventBus").seconds, Some(1));
+    assert_eq!(of("primary/EventBus").seconds, None);
+    assert!(s.notes.iter().any(|n| n.contains("are dropped there")));
     assert_eq!(of("primary/SessionsTable").seconds, Some(1));
     assert!(!s
         .violations

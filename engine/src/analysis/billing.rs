@@ -84,6 +84,10 @@ pub const RESOURCE_BILLING: &[(&str, Billing)] = &[
     ("AWS::CloudWatch::Alarm", priced(&["cloudwatch.alarmMonth"])),
     ("AWS::Events::EventBus", priced(&["events.customMillion"])),
     (
+        "AWS::Events::Archive",
+        priced(&["events.archiveGb", "events.archiveStorageGbMonth"]),
+    ),
+    (
         "AWS::StepFunctions::StateMachine",
         priced(&["states.transitionsThousand"]),
     ),

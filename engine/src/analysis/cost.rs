@@ -658,6 +658,7 @@ pub(crate) fn cost(t: &Topology, prices: &PriceTable) -> CostReport {
             events / 1e6,
             format!("{events} events x 1 KB"),
         );
+        cost_ops::forwarded_events_kept(&mut c, events);
     }
 
     // CloudWatch alarms run where their resources run.

@@ -28,6 +28,11 @@ const PROBE_MS: f64 = 500.0;
 const PROBE_LOG_KB: f64 = 1.0;
 /// Publishes per failover run: started, approval or result, done.
 const PUBLISHES_PER_RUN: f64 = 3.0;
+/// Days in a month, for archive retention given in days.
+const DAYS_PER_MONTH: f64 = 30.0;
+/// An archive kept indefinitely (`archiveRetentionDays: 0`) is costed at one year of events;
+/// its storage keeps growing after that.
+const INDEFINITE_ARCHIVE_DAYS: f64 = 365.0;
 
 pub(super) fn public_ipv4(c: &mut Coster<'_>, side: Side, gateways: f64) {
     if gateways > 0.0 {
@@ -200,6 +205,51 @@ pub(super) fn rtc_metrics(c: &mut Coster<'_>) {
             format!("{rtc} rules x {S3_RTC_METRICS} metrics"),
         );
     }
+}
+
+/// What keeps the forwarded events in the secondary region (`synth::alerting::events_secondary`):
+/// the archive's processing of each event and the storage it holds over its retention, and the
+/// queue the consumer rule sends each event to (one send each; reading them back is part of a
+/// replay). Events are 1 KB, as for the forwarding transfer.
+pub(super) fn forwarded_events_kept(c: &mut Coster<'_>, events: f64) {
+    let Some(fwd) = c.t.events.as_ref().and_then(|e| e.forwarding.as_ref()) else {
+        return;
+    };
+    let gb = events / 1e6;
+    c.add(
+        Side::Secondary,
+        "EventBridge",
+        "Archive (events archived)",
+        "events.archiveGb",
+        gb,
+        "GB",
+        format!("{events} events x 1 KB"),
+    );
+    let (days, note) = match fwd.archive_retention_days {
+        0 => (
+            INDEFINITE_ARCHIVE_DAYS,
+            " (kept indefinitely: one year shown)",
+        ),
+        d => (f64::from(d), ""),
+    };
+    c.add(
+        Side::Secondary,
+        "EventBridge",
+        "Archive storage",
+        "events.archiveStorageGbMonth",
+        gb * days / DAYS_PER_MONTH,
+        "GB-month",
+        format!("{gb} GB/month x {days} days retention / {DAYS_PER_MONTH}{note}"),
+    );
+    c.add(
+        Side::Secondary,
+        "SQS",
+        "Forwarded events queue (sends)",
+        "sqs.requestsMillion",
+        events / 1e6,
+        "million requests",
+        format!("{events} events x 1 send"),
+    );
 }
 
 /// Lambda's pollers on each queue-triggered function, wherever the function is deployed:

@@ -330,10 +330,14 @@ pub(crate) fn rpo(t: &Topology) -> RpoReport {
                 Some(1.0),
                 None,
                 format!(
-                    "events are forwarded at once; events not yet delivered, their retries (up to {} times or {} s) and the {} stay in the failed primary, so nothing bounds what the secondary misses",
+                    "events are forwarded at once; events not yet delivered, their retries (up to {} times or {} s) and the {} stay in the failed primary, so nothing bounds what the secondary misses; what reached the secondary is kept in its archive ({}) and queue",
                     fwd.max_retry_attempts,
                     fwd.max_event_age_seconds,
-                    if fwd.dead_letter_queue { "dead-letter queue" } else { "events dropped after them" }
+                    if fwd.dead_letter_queue { "dead-letter queue" } else { "events dropped after them" },
+                    match fwd.archive_retention_days {
+                        0 => "indefinitely".to_string(),
+                        d => format!("{d} days"),
+                    }
                 ),
                 EB_RETRY,
             ),

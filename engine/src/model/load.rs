@@ -181,6 +181,7 @@ pub fn load_value(mut value: Value) -> Result<Topology, LoadError> {
     if version == 1 {
         migrate_v1(&mut value)?;
     }
+    default_writes(&mut value);
     let topology: Topology = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         LoadError::Field {
@@ -200,6 +201,19 @@ pub fn load_value(mut value: Value) -> Result<Topology, LoadError> {
 pub fn to_json(topology: &Topology) -> String {
     // Serializing plain data with string keys cannot fail.
     serde_json::to_string_pretty(topology).unwrap_or_default()
+}
+
+/// A function written before `writes` existed keeps write access to every service it calls.
+fn default_writes(value: &mut Value) {
+    let Some(functions) = value.get_mut("functions").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for f in functions.iter_mut().filter_map(Value::as_object_mut) {
+        if !f.contains_key("writes") {
+            let calls = f.get("calls").cloned().unwrap_or(Value::Array(Vec::new()));
+            f.insert("writes".into(), calls);
+        }
+    }
 }
 
 /// Version 1 described NAT as a gateway count (`natGateways`) and manual approval as a

@@ -463,6 +463,11 @@ pub struct Function {
     /// The AWS services the function calls.
     #[serde(default)]
     pub calls: Vec<Service>,
+    /// The services among `calls` the function writes to (puts items, sends, publishes,
+    /// connects to the database as the writing user); it only reads the others. A topology
+    /// written before this field loads with `writes` equal to `calls`.
+    #[serde(default)]
+    pub writes: Vec<Service>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_concurrency: Option<u32>,
     pub trigger: Trigger,
@@ -582,6 +587,17 @@ pub struct Forwarding {
     pub dead_letter_queue: bool,
     pub max_retry_attempts: u32,
     pub max_event_age_seconds: u32,
+    /// Days the secondary bus's archive keeps the events that reached it (0 keeps them
+    /// indefinitely); they can be replayed into the bus after a failover.
+    #[serde(default = "default_archive_retention_days")]
+    pub archive_retention_days: u32,
+}
+
+/// The archive retention a topology without the field gets.
+pub const DEFAULT_ARCHIVE_RETENTION_DAYS: u32 = 30;
+
+fn default_archive_retention_days() -> u32 {
+    DEFAULT_ARCHIVE_RETENTION_DAYS
 }
 
 /// An AWS Backup plan over the database, tables and buckets.

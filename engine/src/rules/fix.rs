@@ -54,7 +54,29 @@ pub fn apply_fix(topology: &Topology, fix: &Fix) -> Result<Topology, LoadError> 
     for edit in &fix.edits {
         apply_edit(&mut value, edit)?;
     }
+    let edited = load_value(value)?;
+    // Choosing a strategy applies the knobs that define it, in the same edit.
+    if edited.strategy == topology.strategy || !sets_strategy(fix) {
+        return Ok(edited);
+    }
+    let knobs = crate::editor::strategy_edits(&edited, edited.strategy);
+    if knobs.is_empty() {
+        return Ok(edited);
+    }
+    let mut value = serde_json::to_value(&edited).map_err(|e| LoadError::Field {
+        path: "(top level)".into(),
+        message: e.to_string(),
+    })?;
+    for edit in &knobs {
+        apply_edit(&mut value, edit)?;
+    }
     load_value(value)
+}
+
+fn sets_strategy(fix: &Fix) -> bool {
+    fix.edits
+        .iter()
+        .any(|e| matches!(e, Edit::Set { path, .. } if path == "strategy"))
 }
 
 /// Applies one edit to a topology's JSON.

@@ -54,6 +54,8 @@ mod w3019_forwarding_without_dlq;
 mod w3021_failover_ttl;
 mod w3022_queue_without_consumer;
 mod w3024_reserved_concurrency_quota;
+mod w3025_strategy_contradicted;
+mod w3026_active_active_is_a_failover_pair;
 mod w5002_region_without_prices;
 
 pub use fix::{apply_edit, apply_fix, Edit, Fix};
@@ -301,6 +303,8 @@ pub(crate) const RULES: &[Rule] = &[
     w3022_queue_without_consumer::RULE,
     e3023_automatic_failover_headless_secondary::RULE,
     w3024_reserved_concurrency_quota::RULE,
+    w3025_strategy_contradicted::RULE,
+    w3026_active_active_is_a_failover_pair::RULE,
     e4001_rpo_exceeded::RULE,
     e4002_rto_exceeded::RULE,
     i4003_unbounded_store::RULE,

@@ -164,16 +164,114 @@ pub(super) fn events_primary(tpl: &mut Template, c: &Ctx<'_>) {
             );
         }
     }
+    let pattern = forwarded_pattern(fwd);
+    tpl.add(
+        "EventForwardingRule",
+        "AWS::Events::Rule",
+        json!({ "EventBusName": r("EventBus"), "Description": format!("forward to {}", t.secondary.region), "EventPattern": pattern, "State": "ENABLED", "Targets": [target] }),
+    );
+}
+
+/// The pattern of the events the primary forwards (and the secondary archives and queues).
+fn forwarded_pattern(fwd: &Forwarding) -> Value {
     let mut pattern = json!({ "source": fwd.sources });
     if !fwd.detail_types.is_empty() {
         if let Some(o) = pattern.as_object_mut() {
             o.insert("detail-type".into(), json!(fwd.detail_types));
         }
     }
+    pattern
+}
+
+/// The secondary region's bus, which receives the forwarded events: a policy letting the
+/// primary's rule put events, an archive keeping every forwarded event for
+/// `archiveRetentionDays` (replayable into the bus after a failover), and a consumer, a rule
+/// sending them to a KMS-encrypted queue with a dead-letter queue, so forwarded events are
+/// kept rather than matched by nothing and dropped.
+pub(super) fn events_secondary(tpl: &mut Template, c: &Ctx<'_>, fwd: &Forwarding) {
+    let bus = tpl.add(
+        "EventBus",
+        "AWS::Events::EventBus",
+        json!({ "Name": c.names.bus() }),
+    );
     tpl.add(
-        "EventForwardingRule",
+        "EventBusPolicy",
+        "AWS::Events::EventBusPolicy",
+        json!({
+            "EventBusName": bus,
+            "StatementId": "AllowForwardingFromThisAccount",
+            "Statement": {
+                "Effect": "Allow",
+                "Principal": { "AWS": sub(&format!("arn:${{AWS::Partition}}:iam::{}:root", c.names.account())) },
+                "Action": "events:PutEvents",
+                "Resource": ga("EventBus", "Arn"),
+            },
+        }),
+    );
+    let pattern = forwarded_pattern(fwd);
+    tpl.add(
+        "EventArchive",
+        "AWS::Events::Archive",
+        json!({
+            "SourceArn": ga("EventBus", "Arn"),
+            "Description": format!("events forwarded from {}", c.t.primary.region),
+            "EventPattern": pattern,
+            "RetentionDays": fwd.archive_retention_days,
+        }),
+    );
+    tpl.add(
+        "ForwardedEventsQueue",
+        "AWS::SQS::Queue",
+        json!({ "QueueName": c.names.of("events-in"), "KmsMasterKeyId": c.key, "MessageRetentionPeriod": 1_209_600 }),
+    );
+    tpl.add(
+        "ForwardedEventsDeadLetterQueue",
+        "AWS::SQS::Queue",
+        json!({ "QueueName": c.names.of("events-dlq"), "KmsMasterKeyId": c.key, "MessageRetentionPeriod": 1_209_600 }),
+    );
+    for queue in ["ForwardedEventsQueue", "ForwardedEventsDeadLetterQueue"] {
+        tpl.add(
+            &format!("{queue}Policy"),
+            "AWS::SQS::QueuePolicy",
+            json!({
+                "Queues": [r(queue)],
+                "PolicyDocument": { "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": { "Service": "events.amazonaws.com" }, "Action": "sqs:SendMessage",
+                    "Resource": ga(queue, "Arn"),
+                    "Condition": { "ArnEquals": { "aws:SourceArn": ga("ForwardedEventsRule", "Arn") } },
+                }]},
+            }),
+        );
+    }
+    tpl.add(
+        "ForwardedEventsRule",
         "AWS::Events::Rule",
-        json!({ "EventBusName": r("EventBus"), "Description": format!("forward to {}", t.secondary.region), "EventPattern": pattern, "State": "ENABLED", "Targets": [target] }),
+        json!({
+            "EventBusName": r("EventBus"),
+            "Description": format!("keep the events forwarded from {}", c.t.primary.region),
+            "EventPattern": pattern,
+            "State": "ENABLED",
+            "Targets": [{
+                "Id": "forwarded-events-queue",
+                "Arn": ga("ForwardedEventsQueue", "Arn"),
+                "DeadLetterConfig": { "Arn": ga("ForwardedEventsDeadLetterQueue", "Arn") },
+            }],
+        }),
+    );
+    tpl.output(
+        "EventBusArn",
+        ga("EventBus", "Arn"),
+        "the bus events are forwarded to",
+    );
+    tpl.output(
+        "ForwardedEventsQueueUrl",
+        r("ForwardedEventsQueue"),
+        "the queue keeping the forwarded events",
+    );
+    tpl.output(
+        "EventArchiveArn",
+        ga("EventArchive", "Arn"),
+        "the archive of forwarded events (replay it after a failover)",
     );
 }
 

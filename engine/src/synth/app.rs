@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::alerting::{backup, events_primary};
+use super::alerting::{backup, events_primary, events_secondary};
 use super::compute::application;
 use super::database::{database_primary, database_secondary, global_table};
 use super::network::{vpc, VpcRefs};
@@ -130,31 +130,8 @@ pub(crate) fn secondary_base(t: &Topology, names: &Names) -> Value {
             bucket(&mut tpl, &c, b, true);
         }
     }
-    if t.events.as_ref().is_some_and(|e| e.forwarding.is_some()) {
-        let bus = tpl.add(
-            "EventBus",
-            "AWS::Events::EventBus",
-            json!({ "Name": names.bus() }),
-        );
-        tpl.add(
-            "EventBusPolicy",
-            "AWS::Events::EventBusPolicy",
-            json!({
-                "EventBusName": bus,
-                "StatementId": "AllowForwardingFromThisAccount",
-                "Statement": {
-                    "Effect": "Allow",
-                    "Principal": { "AWS": sub(&format!("arn:${{AWS::Partition}}:iam::{}:root", names.account())) },
-                    "Action": "events:PutEvents",
-                    "Resource": ga("EventBus", "Arn"),
-                },
-            }),
-        );
-        tpl.output(
-            "EventBusArn",
-            ga("EventBus", "Arn"),
-            "the bus events are forwarded to",
-        );
+    if let Some(fwd) = t.events.as_ref().and_then(|e| e.forwarding.as_ref()) {
+        events_secondary(&mut tpl, &c, fwd);
     }
     dns::switch_alarm(&mut tpl, &c);
     dns::standing_domain(&mut tpl, &c);

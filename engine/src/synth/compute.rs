@@ -140,14 +140,32 @@ def handler(event, context):
     }
 }
 
-/// Least-privilege statements for the services a function calls.
-///
-/// The API's health function answers unauthenticated callers, so it only reads. A queue's
-/// consumer may receive from its own queue; functions that call SQS may send. `rds-db:connect`
-/// names this region's cluster by its resource id.
+/// The database user a function connects as with IAM authentication: the writing user when it
+/// declares writes to the database, otherwise the read-only one (both created by the runbook).
+pub(crate) fn database_user(t: &Topology, f: &Function) -> &'static str {
+    if writes(t, f, Service::Rds) {
+        DB_WRITE_USER
+    } else {
+        DB_READ_USER
+    }
+}
+
+pub(crate) const DB_WRITE_USER: &str = "tandem_app";
+pub(crate) const DB_READ_USER: &str = "tandem_read";
+
+/// Whether `f` may write to `service`: it calls it, declares the write, and is not the API's
+/// health function (which answers unauthenticated callers, so it only reads).
+fn writes(t: &Topology, f: &Function, service: Service) -> bool {
+    let health = t.api.as_ref().is_some_and(|a| a.health_function == f.id);
+    !health && f.calls.contains(&service) && f.writes.contains(&service)
+}
+
+/// Least-privilege statements for the services a function calls, read or write as it declares
+/// (`writes`). A queue's consumer may receive from its own queue; functions that write to SQS
+/// may send, those that only read it may read its attributes. `rds-db:connect` names this
+/// region's cluster by its resource id and the database user for the function's access.
 pub(super) fn statements(c: &Ctx<'_>, f: &Function, has_cluster: bool) -> Vec<Value> {
     let t = c.t;
-    let read_only = t.api.as_ref().is_some_and(|a| a.health_function == f.id);
     let mut out = Vec::new();
     if let Trigger::Queue(q) = &f.trigger {
         if t.queues.iter().any(|x| &x.id == q) && !f.wildcard_permissions {
@@ -171,13 +189,14 @@ pub(super) fn statements(c: &Ctx<'_>, f: &Function, has_cluster: bool) -> Vec<Va
             );
             continue;
         }
+        let write = writes(t, f, *service);
         match service {
             Service::Dynamodb if !t.tables.is_empty() => out.push(json!({
                 "Effect": "Allow",
-                "Action": if read_only {
-                    json!(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"])
-                } else {
+                "Action": if write {
                     json!(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"])
+                } else {
+                    json!(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"])
                 },
                 "Resource": t.tables.iter().map(|x| c.arn("dynamodb", &format!("table/{}", c.names.of(&x.id)))).collect::<Vec<_>>(),
             })),
@@ -186,35 +205,38 @@ pub(super) fn statements(c: &Ctx<'_>, f: &Function, has_cluster: bool) -> Vec<Va
                 "Action": "secretsmanager:GetSecretValue",
                 "Resource": c.arn("secretsmanager", &format!("secret:{}-*", c.names.secret())),
             })),
-            Service::Sqs if !t.queues.is_empty() && !read_only => out.push(json!({
+            Service::Sqs if !t.queues.is_empty() => out.push(json!({
                 "Effect": "Allow",
-                "Action": "sqs:SendMessage",
+                "Action": if write { "sqs:SendMessage" } else { "sqs:GetQueueAttributes" },
                 "Resource": t.queues.iter().map(|q| c.arn("sqs", &c.names.of(&q.id))).collect::<Vec<_>>(),
             })),
-            Service::Sns if !t.topics.is_empty() && !read_only => out.push(json!({
+            Service::Sns if !t.topics.is_empty() && write => out.push(json!({
                 "Effect": "Allow",
                 "Action": "sns:Publish",
                 "Resource": t.topics.iter().map(|x| c.arn("sns", &c.names.of(&x.id))).collect::<Vec<_>>(),
             })),
-            Service::Events if t.events.is_some() && !read_only => out.push(json!({
+            Service::Events if t.events.is_some() && write => out.push(json!({
                 "Effect": "Allow",
                 "Action": "events:PutEvents",
                 "Resource": c.arn("events", &format!("event-bus/{}", c.names.bus())),
             })),
-            Service::Rds if t.database.as_ref().is_some_and(|d| d.iam_auth) => out.push(json!({
-                "Effect": "Allow",
-                "Action": "rds-db:connect",
-                "Resource": if has_cluster {
-                    c.arn("rds-db", "dbuser:${DatabaseCluster.DBClusterResourceId}/tandem_app")
-                } else {
-                    c.arn("rds-db", "dbuser:*/tandem_app")
-                },
-            })),
+            Service::Rds if t.database.as_ref().is_some_and(|d| d.iam_auth) => {
+                let user = database_user(t, f);
+                out.push(json!({
+                    "Effect": "Allow",
+                    "Action": "rds-db:connect",
+                    "Resource": if has_cluster {
+                        c.arn("rds-db", &format!("dbuser:${{DatabaseCluster.DBClusterResourceId}}/{user}"))
+                    } else {
+                        c.arn("rds-db", &format!("dbuser:*/{user}"))
+                    },
+                }));
+            }
             Service::S3 if !t.buckets.is_empty() => {
                 let names: Vec<String> = t.buckets.iter().map(|b| c.names.bucket(t, &b.id, &c.region)).collect();
                 out.push(json!({
                     "Effect": "Allow",
-                    "Action": if read_only { json!("s3:GetObject") } else { json!(["s3:GetObject", "s3:PutObject"]) },
+                    "Action": if write { json!(["s3:GetObject", "s3:PutObject"]) } else { json!("s3:GetObject") },
                     "Resource": names.iter().map(|n| sub(&format!("arn:${{AWS::Partition}}:s3:::{n}/*"))).collect::<Vec<_>>(),
                 }));
             }
@@ -284,6 +306,9 @@ pub(super) fn function(tpl: &mut Template, c: &Ctx<'_>, f: &Function, net: &Net)
     if t.database.is_some() {
         env.insert("DB_SECRET_NAME".into(), json!(c.names.secret()));
         env.insert("DB_CLUSTER_ID".into(), json!(c.names.cluster(&c.region)));
+        if t.database.as_ref().is_some_and(|d| d.iam_auth) && f.calls.contains(&Service::Rds) {
+            env.insert("DB_USER".into(), json!(database_user(t, f)));
+        }
         if tpl.resources.contains_key("DatabaseCluster") {
             env.insert("DB_HOST".into(), ga("DatabaseCluster", "Endpoint.Address"));
             env.insert("DB_PORT".into(), ga("DatabaseCluster", "Endpoint.Port"));

@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::compute::{DB_READ_USER, DB_WRITE_USER};
 use super::dns::has_api;
 use super::quote::{markdown_code, shell};
 use super::{secondary_app_standing, DeployPlan, Names};
@@ -95,12 +96,14 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
     if t.database.as_ref().is_some_and(|d| d.iam_auth) {
         let _ = writeln!(
             out,
-            "- Create the database user the functions connect as with IAM authentication (once, on the {p} writer; it replicates): {}, as `tandem_admin` with the password from the secret {}.",
+            "- Create the database users the functions connect as with IAM authentication (once, on the {p} writer; they replicate): {}, as `tandem_admin` with the password from the secret {}. Functions that declare writes to the database connect as {}, the others as {} (`DB_USER`), which can only read.",
             code(&[
                 "psql -h <writer endpoint> -U tandem_admin -d postgres -c",
-                &shell("CREATE USER tandem_app; GRANT rds_iam TO tandem_app;"),
+                &shell(&format!("CREATE USER {w}; GRANT rds_iam TO {w}; CREATE USER {r}; GRANT rds_iam, pg_read_all_data TO {r};", w = DB_WRITE_USER, r = DB_READ_USER)),
             ]),
-            md(&names.secret())
+            md(&names.secret()),
+            md(DB_WRITE_USER),
+            md(DB_READ_USER)
         );
     }
     if global_db.is_some() {
@@ -283,6 +286,32 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
     }
     if global_db.is_some_and(|d| d.secret_replicated) {
         let _ = writeln!(out, "- The replica of the secret {} in {s} holds the credentials only; the functions in {s} connect to their own cluster (`DB_HOST`), never to {p}: {}.", md(&names.secret()), code(&["aws secretsmanager describe-secret --region", &qs, "--secret-id", &shell(&names.secret()), "--query 'ReplicationStatus'"]));
+    }
+    if t.events.as_ref().is_some_and(|e| e.forwarding.is_some()) {
+        let queue = names.of("events-in");
+        let url = format!(
+            "\"$(aws sqs get-queue-url --region {qs} --queue-name {} --query QueueUrl --output text)\"",
+            shell(&queue)
+        );
+        let archive = code(&[
+            "aws cloudformation describe-stacks --region",
+            &qs,
+            "--stack-name",
+            &shell(&names.stack("secondary-base")),
+            "--query \"Stacks[0].Outputs[?OutputKey=='EventArchiveArn'].OutputValue\" --output text",
+        ]);
+        let _ = writeln!(
+            out,
+            "- The events forwarded from {p} before the outage are kept in {s}: {} counts those in the queue {}, and the archive ({archive}) replays them into the bus with `aws events start-replay`. Events {p} had not forwarded yet stay there, with its dead-letter queue.",
+            code(&[
+                "aws sqs get-queue-attributes --region",
+                &qs,
+                "--queue-url",
+                &url,
+                "--attribute-names ApproximateNumberOfMessages"
+            ]),
+            md(&queue)
+        );
     }
     if api.is_some() {
         let _ = writeln!(

@@ -86,6 +86,30 @@ pub(crate) fn build(
             }
         }
     }
+    // Forwarded events count as reaching the secondary only where its bus keeps them (an
+    // archive, or a rule on that bus with a target other than another bus); otherwise they
+    // arrive and are dropped, and the primary's bus is in-flight data with no copy.
+    let kept = views.iter().filter(|v| v.region == secondary).any(|v| {
+        v.of_type("AWS::Events::Archive").next().is_some()
+            || v.of_type("AWS::Events::Rule").any(|r| {
+                r.props.get("EventBusName").is_some()
+                    && r.props
+                        .get("Targets")
+                        .and_then(Value::as_array)
+                        .is_some_and(|ts| ts.iter().any(|t| !s(t, "Arn").contains(":event-bus/")))
+            })
+    });
+    if !kept {
+        let mut dropped = false;
+        for store in w.stores.iter_mut().filter(|x| x.kind == "eventbridge") {
+            dropped |= store.lag.take().is_some();
+        }
+        if dropped {
+            w.notes.push(format!(
+                "events forwarded to {secondary} are dropped there: its bus has no archive and no rule keeping them"
+            ));
+        }
+    }
     // The global database's writer: the cluster that does not join from a source region.
     w.writer = w
         .clusters

@@ -47,19 +47,6 @@ ensure_bucket() {
     BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
 }
 
-# store_parameter REGION NAME VALUE: an SSM parameter later stages read. The value goes through
-# a file: the AWS CLI v1 fetches a parameter value that starts with http:// or https:// and
-# would store that page instead of the URL.
-store_parameter() {
-  local file status=0
-  file="$(mktemp)"
-  printf '%s' "$3" >"$file"
-  aws ssm put-parameter --region "$1" --name "$2" --type String --overwrite \
-    --value "file://$file" >/dev/null || status=$?
-  rm -f "$file"
-  return "$status"
-}
-
 # latest_recovery_point VAULT REGION TYPE: the newest completed recovery point of TYPE.
 latest_recovery_point() {
   local arn
@@ -90,48 +77,49 @@ if [ "$MODE" = standing ]; then
 fi
 ACCOUNT_ID="$(aws sts get-caller-identity --region us-east-2 --query Account --output text)" ||
   die "no AWS credentials: aws sts get-caller-identity failed"
-BUCKET_US_EAST_1=trading-aa-prod-artifacts-us-east-1-"$ACCOUNT_ID"
-BUCKET_US_EAST_2=trading-aa-prod-artifacts-us-east-2-"$ACCOUNT_ID"
+BUCKET_US_EAST_1=trading-hs-prod-artifacts-us-east-1-"$ACCOUNT_ID"
+BUCKET_US_EAST_2=trading-hs-prod-artifacts-us-east-2-"$ACCOUNT_ID"
 
-# Stage 1: trading-aa-prod-secondary-base in us-east-2: the replica buckets, the event bus, the key and the failover switch alarm must exist before the primary uses them
+# Stage 1: trading-hs-prod-secondary-base in us-east-2: the replica buckets, the event bus, the key and the failover switch alarm must exist before the primary uses them
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_2" us-east-2
   aws cloudformation deploy \
-    --stack-name trading-aa-prod-secondary-base --region us-east-2 \
+    --stack-name trading-hs-prod-secondary-base --region us-east-2 \
     --template-file secondary-base.template.json \
-    --s3-bucket "$BUCKET_US_EAST_2" --s3-prefix trading-aa-prod-secondary-base \
+    --s3-bucket "$BUCKET_US_EAST_2" --s3-prefix trading-hs-prod-secondary-base \
     --no-fail-on-empty-changeset \
     --capabilities CAPABILITY_IAM
 fi
 
-# Stage 2: trading-aa-prod-primary in us-east-1: the global cluster and the global table are created here, with the secondary's key
+# Stage 2: trading-hs-prod-primary in us-east-1: the global cluster and the global table are created here, with the secondary's key
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_1" us-east-1
-  SECONDARY_BASE_KMSKEYARN="$(output trading-aa-prod-secondary-base us-east-2 KmsKeyArn)"
+  SECONDARY_BASE_KMSKEYARN="$(output trading-hs-prod-secondary-base us-east-2 KmsKeyArn)"
   aws cloudformation deploy \
-    --stack-name trading-aa-prod-primary --region us-east-1 \
+    --stack-name trading-hs-prod-primary --region us-east-1 \
     --template-file primary.template.json \
-    --s3-bucket "$BUCKET_US_EAST_1" --s3-prefix trading-aa-prod-primary \
+    --s3-bucket "$BUCKET_US_EAST_1" --s3-prefix trading-hs-prod-primary \
     --no-fail-on-empty-changeset \
     --capabilities CAPABILITY_IAM \
     --parameter-overrides \
       SecondaryKmsKeyArn="$SECONDARY_BASE_KMSKEYARN" \
       HostedZoneId="$HOSTED_ZONE_ID"
-  PRIMARY_APIHEALTHURL="$(output trading-aa-prod-primary us-east-1 ApiHealthUrl)"
-  store_parameter us-east-2 /trading-aa-prod/primary-health-url "$PRIMARY_APIHEALTHURL"
+  PRIMARY_APIHEALTHURL="$(output trading-hs-prod-primary us-east-1 ApiHealthUrl)"
+  aws ssm put-parameter --region us-east-2 --name /trading-hs-prod/primary-health-url --type String --overwrite \
+    --value "$PRIMARY_APIHEALTHURL" >/dev/null
 fi
 
-# Stage 3: trading-aa-prod-secondary-app in us-east-2: the secondary cluster can join the global cluster only once it exists
+# Stage 3: trading-hs-prod-secondary-app in us-east-2: the secondary cluster can join the global cluster only once it exists
 if [ "$MODE" = standing ]; then
-  SECONDARY_BASE_KMSKEYARN="$(output trading-aa-prod-secondary-base us-east-2 KmsKeyArn)"
-  SECONDARY_BASE_FUNCTIONSECURITYGROUPID="$(output trading-aa-prod-secondary-base us-east-2 FunctionSecurityGroupId)"
-  SECONDARY_BASE_DATABASESECURITYGROUPID="$(output trading-aa-prod-secondary-base us-east-2 DatabaseSecurityGroupId)"
-  SECONDARY_BASE_PRIVATESUBNETIDS="$(output trading-aa-prod-secondary-base us-east-2 PrivateSubnetIds)"
-  SECONDARY_BASE_ISOLATEDSUBNETIDS="$(output trading-aa-prod-secondary-base us-east-2 IsolatedSubnetIds)"
+  SECONDARY_BASE_KMSKEYARN="$(output trading-hs-prod-secondary-base us-east-2 KmsKeyArn)"
+  SECONDARY_BASE_FUNCTIONSECURITYGROUPID="$(output trading-hs-prod-secondary-base us-east-2 FunctionSecurityGroupId)"
+  SECONDARY_BASE_DATABASESECURITYGROUPID="$(output trading-hs-prod-secondary-base us-east-2 DatabaseSecurityGroupId)"
+  SECONDARY_BASE_PRIVATESUBNETIDS="$(output trading-hs-prod-secondary-base us-east-2 PrivateSubnetIds)"
+  SECONDARY_BASE_ISOLATEDSUBNETIDS="$(output trading-hs-prod-secondary-base us-east-2 IsolatedSubnetIds)"
   aws cloudformation deploy \
-    --stack-name trading-aa-prod-secondary-app --region us-east-2 \
+    --stack-name trading-hs-prod-secondary-app --region us-east-2 \
     --template-file secondary-app.template.json \
-    --s3-bucket "$BUCKET_US_EAST_2" --s3-prefix trading-aa-prod-secondary-app \
+    --s3-bucket "$BUCKET_US_EAST_2" --s3-prefix trading-hs-prod-secondary-app \
     --no-fail-on-empty-changeset \
     --capabilities CAPABILITY_IAM \
     --parameter-overrides \
@@ -144,7 +132,7 @@ if [ "$MODE" = standing ]; then
 fi
 
 # Teardown, in this order (see deploy-plan.json notes first):
-#   aws cloudformation delete-stack --stack-name trading-aa-prod-secondary-app --region us-east-2
-#   aws cloudformation delete-stack --stack-name trading-aa-prod-primary --region us-east-1
-#   aws cloudformation delete-stack --stack-name trading-aa-prod-secondary-base --region us-east-2
-# and the artifact buckets trading-aa-prod-artifacts-<region>-<account>.
+#   aws cloudformation delete-stack --stack-name trading-hs-prod-secondary-app --region us-east-2
+#   aws cloudformation delete-stack --stack-name trading-hs-prod-primary --region us-east-1
+#   aws cloudformation delete-stack --stack-name trading-hs-prod-secondary-base --region us-east-2
+# and the artifact buckets trading-hs-prod-artifacts-<region>-<account>.
