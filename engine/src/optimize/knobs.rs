@@ -143,7 +143,12 @@ fn standby(t: &Topology, input: &Value) -> Group {
         approval_minutes: manual_minutes,
     };
     let mut choices = Vec::new();
-    for strategy in Strategy::ALL {
+    // Not active/active: the generated records are a failover pair, so the primary serves all
+    // traffic whatever the strategy says (W3026); a full-capacity standby is a warm standby.
+    for strategy in Strategy::ALL
+        .into_iter()
+        .filter(|s| *s != Strategy::ActiveActive)
+    {
         let replicated = strategy != Strategy::BackupRestore;
         // Whether a writer stands in the secondary, so automatic failover can point DNS there.
         let standing_writer = matches!(strategy, Strategy::WarmStandby | Strategy::ActiveActive)

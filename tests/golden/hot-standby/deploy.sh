@@ -47,6 +47,19 @@ ensure_bucket() {
     BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
 }
 
+# store_parameter REGION NAME VALUE: an SSM parameter later stages read. The value goes through
+# a file: the AWS CLI v1 fetches a parameter value that starts with http:// or https:// and
+# would store that page instead of the URL.
+store_parameter() {
+  local file status=0
+  file="$(mktemp)"
+  printf '%s' "$3" >"$file"
+  aws ssm put-parameter --region "$1" --name "$2" --type String --overwrite \
+    --value "file://$file" >/dev/null || status=$?
+  rm -f "$file"
+  return "$status"
+}
+
 # latest_recovery_point VAULT REGION TYPE: the newest completed recovery point of TYPE.
 latest_recovery_point() {
   local arn
@@ -105,8 +118,7 @@ if [ "$MODE" = standing ]; then
       SecondaryKmsKeyArn="$SECONDARY_BASE_KMSKEYARN" \
       HostedZoneId="$HOSTED_ZONE_ID"
   PRIMARY_APIHEALTHURL="$(output trading-hs-prod-primary us-east-1 ApiHealthUrl)"
-  aws ssm put-parameter --region us-east-2 --name /trading-hs-prod/primary-health-url --type String --overwrite \
-    --value "$PRIMARY_APIHEALTHURL" >/dev/null
+  store_parameter us-east-2 /trading-hs-prod/primary-health-url "$PRIMARY_APIHEALTHURL"
 fi
 
 # Stage 3: trading-hs-prod-secondary-app in us-east-2: the secondary cluster can join the global cluster only once it exists
