@@ -217,13 +217,11 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
         .map(|p| p.numbers)
         .collect();
     others.sort_by(|a, b| {
-        a.cost
-            .total_cmp(&b.cost)
-            .then(
-                a.rto_seconds
-                    .unwrap_or(f64::INFINITY)
-                    .total_cmp(&b.rto_seconds.unwrap_or(f64::INFINITY)),
-            )
+        a.cost.total_cmp(&b.cost).then(
+            a.rto_seconds
+                .unwrap_or(f64::INFINITY)
+                .total_cmp(&b.rto_seconds.unwrap_or(f64::INFINITY)),
+        )
     });
     others.dedup();
     (front, ev.stats, others)
@@ -323,7 +321,13 @@ mod tests {
         ]);
         let kept: Vec<(f64, f64, usize)> = front
             .iter()
-            .map(|q| (q.numbers.cost, q.numbers.rto_seconds.unwrap_or(-1.0), q.edits.len()))
+            .map(|q| {
+                (
+                    q.numbers.cost,
+                    q.numbers.rto_seconds.unwrap_or(-1.0),
+                    q.edits.len(),
+                )
+            })
             .collect();
         assert_eq!(
             kept,

@@ -123,7 +123,10 @@ pub fn Tradeoffs() -> Html {
     } else {
         "current dominated"
     };
-    let (cx, cy) = (x(r.current.rto_seconds.unwrap_or(max_rto)), y(r.current.cost));
+    let (cx, cy) = (
+        x(r.current.rto_seconds.unwrap_or(max_rto)),
+        y(r.current.cost),
+    );
     let detail = (*selected).and_then(|i| r.points.get(i).map(|p| (i, p))).map(|(i, p)| {
         let fix = Fix {
             title: format!("trade-off #{} ({})", i + 1, changes(p)),
