@@ -87,7 +87,7 @@ async fn no_label_of_the_rto_chart_is_clipped() {
         None,
         Some("backup-restore"),
         Some("pilot-light"),
-        Some("active-active"),
+        Some("hot-standby"),
     ] {
         if let Some(p) = preset {
             s.client

@@ -149,7 +149,7 @@ fn a_shared_link_keeps_the_work_it_replaces_restorable_in_one_undoable_step() {
             value: json!("mine"),
         },
     );
-    let mut shared = presets::active_active();
+    let mut shared = presets::hot_standby();
     shared.name = "theirs".into();
     let text = tandem_engine::to_json(&shared);
     let opened = run(mine.clone(), Action::OpenLink { text: text.clone() });
