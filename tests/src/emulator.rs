@@ -120,6 +120,16 @@ pub fn adapt(stack: &str, template: &Value, supported: &[String]) -> Result<Adap
                 }
             }
         }
+        if r.get("Type").and_then(Value::as_str) == Some("AWS::Events::Archive") {
+            if let Some(pattern) = r.pointer_mut("/Properties/EventPattern") {
+                if pattern.is_object() {
+                    *pattern = Value::String(pattern.to_string());
+                    notes.push(format!(
+                        "{stack}: `{id}`: EventPattern passed as a JSON string (moto's archive parses it with json.loads and fails on the object CloudFormation accepts)"
+                    ));
+                }
+            }
+        }
         if let Some(obj) = r.as_object_mut() {
             let on_gone = |d: &Value| d.as_str().is_some_and(|d| gone.iter().any(|g| g == d));
             if obj.get("DependsOn").is_some_and(on_gone) {

@@ -146,6 +146,16 @@ const RULES: &[NameRule] = &[
         chars: bus,
         rds: false,
     },
+    // "Member must have length less than or equal to 48" (the rehearsal met it: without a name
+    // CloudFormation makes one from the stack and logical id, which is longer).
+    NameRule {
+        resource: "AWS::Events::Archive",
+        property: "ArchiveName",
+        min: 1,
+        max: 48,
+        chars: bus,
+        rds: false,
+    },
     NameRule {
         resource: "AWS::SecretsManager::Secret",
         property: "Name",

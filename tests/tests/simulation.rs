@@ -379,3 +379,20 @@ fn data_in_flight_is_reported_but_not_judged() {
         .iter()
         .any(|v| v.id == "E6009" && v.resource.contains("Queue")));
 }
+
+#[test]
+fn an_unrelated_alarm_does_not_restart_route_53_counting() {
+    // Endpoint check every 30 s, 2 failures: Route 53 concludes "unhealthy" 60 s after the
+    // outage. At 60 s the primary-down alarm also changes state (its first probe period is
+    // evaluated); that must not restart the checkers' count (it once moved DNS to 120 s).
+    let mut t = tandem_engine::presets::warm_standby();
+    t.dns.health_check.interval_seconds = 30;
+    t.dns.health_check.failure_threshold = 2;
+    let s = tandem_engine::simulate::simulate_topology(&t, Scenario::RegionOutage);
+    let moved = s
+        .dns
+        .iter()
+        .find(|c| c.t > 0)
+        .map(|c| (c.t, c.value.as_str()));
+    assert_eq!(moved, Some((60, "us-east-2")), "{:?}", s.dns);
+}

@@ -320,6 +320,15 @@ fn composed(t: &Topology) -> Vec<Composed<'_>> {
         0,
         80,
     );
+    if t.events.as_ref().is_some_and(|e| e.forwarding.is_some()) {
+        push(
+            prefix.clone(),
+            "EventBridge archive name",
+            format!("{base}-events-archive"),
+            0,
+            48,
+        );
+    }
     push(
         prefix.clone(),
         "AWS Backup vault name",

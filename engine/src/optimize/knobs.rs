@@ -129,6 +129,21 @@ pub(crate) fn groups(t: &Topology, input: &Value) -> Vec<Group> {
         .collect()
 }
 
+/// The input with the other decision (manual for automatic, automatic for manual): the second
+/// context the independent groups are screened in, since some settings (health-check
+/// interval) matter only with one decision.
+pub(crate) fn other_decision(t: &Topology, input: &Value) -> Choice {
+    let mut b = Builder::new(input);
+    let other = match t.failover.decision {
+        Decision::Automatic => Decision::Manual {
+            approval_minutes: 10,
+        },
+        Decision::Manual { .. } => Decision::Automatic,
+    };
+    decide(&mut b, other);
+    b.done()
+}
+
 /// Backup intervals offered under backup & restore, in hours (AWS Backup's shortest is 1 h).
 const BACKUP_HOURS: [u32; 4] = [1, 4, 12, 24];
 

@@ -1,10 +1,12 @@
 //! The search: few analyses, each of a distinct topology.
 //!
 //! 1. *Screen* each independent group (detection, DNS, network, capacity, promotion) in the
-//!    input's context: analyse each setting alone and drop the rejected ones and those another
+//!    input's context and with the other failover decision (some settings pay off only with
+//!    one: a faster health check shortens the RTO only when Route 53 moves traffic without a
+//!    person): analyse each setting alone and drop the rejected ones and those another
 //!    setting of the same group dominates. Their effects add up (cost lines, RTO phases) or
 //!    enter a maximum (RPO) largely independently of the other groups, so a setting dominated
-//!    here is taken to stay dominated in any design: this is what keeps the search small, and
+//!    in both contexts is taken to stay dominated in any design: this is what keeps the search small, and
 //!    where it could miss a design (the front is exact over the candidates it analyses). A
 //!    group left with one setting is fixed at it.
 //! 2. Search the *standby* group whole (its knobs interact), with the fixed settings applied,
@@ -22,7 +24,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::knobs::{groups, Choice};
+use super::knobs::{groups, other_decision, Choice};
 use super::{GroupStats, Numbers, Point, SearchStats};
 use crate::analysis::analyze;
 use crate::model::{load_value, Topology};
@@ -132,7 +134,18 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
     let Some((standby, independent)) = all.split_first() else {
         return (Vec::new(), ev.stats, Vec::new());
     };
-    // 1. Screen the independent groups; fix those with one setting left.
+    // 1. Screen the independent groups; fix those with one setting left. Each is screened in
+    // the input's context and with the other decision: a 10 s health check shortens nothing
+    // when a person decides, and detection when Route 53 does.
+    let flipped = other_decision(t, &ev.input);
+    let contexts = [
+        empty(),
+        Point {
+            edits: flipped.edits,
+            changes: flipped.labels,
+            ..empty()
+        },
+    ];
     let mut fixed = Choice {
         labels: Vec::new(),
         edits: Vec::new(),
@@ -140,17 +153,29 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
     let mut open: Vec<Vec<Choice>> = Vec::new();
     let mut group_stats = Vec::new();
     for group in independent {
-        let mut screened = Vec::new();
-        for choice in &group.choices {
-            if let Some(p) = ev.point(&empty(), choice) {
-                screened.push((p, choice.clone()));
+        let mut keep = vec![false; group.choices.len()];
+        for context in &contexts {
+            let mut screened = Vec::new();
+            for (i, choice) in group.choices.iter().enumerate() {
+                if let Some(p) = ev.point(context, choice) {
+                    screened.push((p, i));
+                }
+            }
+            let front = pareto(screened.iter().map(|(p, _)| p.clone()).collect());
+            for (p, i) in &screened {
+                if front.iter().any(|f| f.edits == p.edits) {
+                    if let Some(k) = keep.get_mut(*i) {
+                        *k = true;
+                    }
+                }
             }
         }
-        let front = pareto(screened.iter().map(|(p, _)| p.clone()).collect());
-        let kept: Vec<Choice> = screened
-            .into_iter()
-            .filter(|(p, _)| front.iter().any(|f| f.edits == p.edits))
-            .map(|(_, c)| c)
+        let kept: Vec<Choice> = group
+            .choices
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c.clone())
             .collect();
         group_stats.push(GroupStats {
             name: group.name.into(),

@@ -213,6 +213,9 @@ pub(super) fn events_secondary(tpl: &mut Template, c: &Ctx<'_>, fwd: &Forwarding
         "EventArchive",
         "AWS::Events::Archive",
         json!({
+            // Named: the name CloudFormation would make (stack, logical id, suffix) passes the
+            // archive's 48-character limit and the stack fails.
+            "ArchiveName": c.names.of("events-archive"),
             "SourceArn": ga("EventBus", "Arn"),
             "Description": format!("events forwarded from {}", c.t.primary.region),
             "EventPattern": pattern,

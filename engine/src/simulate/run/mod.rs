@@ -250,6 +250,7 @@ impl<'a> Run<'a> {
                 if c.generation != generation || c.observed == value {
                     return;
                 }
+                c.pending = None;
                 c.observed = value;
                 let (key, region) = (
                     c.key.clone(),

@@ -25,8 +25,20 @@ impl Run<'_> {
                 } => interval * threshold,
                 _ => lag,
             };
+            if target == c.observed {
+                // Back to what the checkers believe: whatever they were counting toward is off.
+                if c.pending.take().is_some() {
+                    c.generation += 1;
+                }
+                continue;
+            }
+            if c.pending == Some(target) {
+                // Already counting toward this conclusion since it became true.
+                continue;
+            }
             c.generation += 1;
-            if target != c.observed {
+            c.pending = Some(target);
+            {
                 let generation = c.generation;
                 self.at(
                     self.now + delay,

@@ -168,6 +168,7 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                 kind,
                 inverted,
                 observed: true,
+                pending: None,
                 generation: 0,
             });
         }

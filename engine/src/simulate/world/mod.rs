@@ -42,6 +42,9 @@ pub(crate) struct HealthCheck {
     pub inverted: bool,
     /// What Route 53's checkers currently believe, before `Inverted` (endpoint and metric).
     pub observed: bool,
+    /// The conclusion the checkers are on their way to, if any: a change of anything else
+    /// does not restart their count.
+    pub pending: Option<bool>,
     pub generation: u64,
 }
 
