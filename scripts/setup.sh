@@ -179,8 +179,8 @@ tandem_setup_locked() {
   have_wasm_bindgen || steps+=("wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install)|about 2 min|install_wasm_bindgen")
   have_trunk || steps+=("trunk $TRUNK_VERSION (cargo install)|about 4 min|install_trunk")
   if [ "$what" = "--all" ]; then
-    have_wasm_pack || steps+=("wasm-pack $WASM_PACK_VERSION (cargo install)|about 2 min|install_wasm_pack")
-    have_cargo_fuzz || steps+=("cargo-fuzz $CARGO_FUZZ_VERSION (cargo install)|about 2 min|install_cargo_fuzz")
+    have_wasm_pack || steps+=("wasm-pack $WASM_PACK_VERSION (cargo install)|about 1 min|install_wasm_pack")
+    have_cargo_fuzz || steps+=("cargo-fuzz $CARGO_FUZZ_VERSION (cargo install)|under a minute|install_cargo_fuzz")
   fi
 
   have_wasm_opt || start_background "wasm-opt (binaryen $BINARYEN_VERSION, npm)" install_wasm_opt

@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod catalog;
+pub mod edit;
 pub mod editor;
 #[cfg(feature = "ffi")]
 pub mod ffi;

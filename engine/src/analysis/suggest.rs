@@ -5,9 +5,9 @@ use serde_json::{json, Value};
 
 use super::{analyze, analyze_without_rto, human_seconds, usd, Analysis};
 use crate::catalog::MRSC_REGIONS;
+use crate::edit::{apply_fix, Edit, Fix};
 use crate::model::{Consistency, Decision, NatMode, Step, Topology};
 use crate::prices::PriceTable;
-use crate::rules::{apply_fix, Edit, Fix};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Goal {

@@ -5,8 +5,8 @@
 
 use serde_json::{json, Value};
 
+use crate::edit::Edit;
 use crate::model::{AlarmMetric, Consistency, Strategy, Topology};
-use crate::rules::Edit;
 
 /// A knob whose value contradicts a strategy: the field, its value and the one the strategy
 /// needs.

@@ -138,6 +138,12 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
     // the input's context and with the other decision: a 10 s health check shortens nothing
     // when a person decides, and detection when Route 53 does.
     let flipped = other_decision(t, &ev.input);
+    let mut aside = Evaluator {
+        input: ev.input.clone(),
+        prices,
+        cache: BTreeMap::new(),
+        stats: SearchStats::default(),
+    };
     let contexts = [
         empty(),
         Point {
@@ -154,10 +160,17 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
     let mut group_stats = Vec::new();
     for group in independent {
         let mut keep = vec![false; group.choices.len()];
-        for context in &contexts {
+        for (n, context) in contexts.iter().enumerate() {
             let mut screened = Vec::new();
             for (i, choice) in group.choices.iter().enumerate() {
-                if let Some(p) = ev.point(context, choice) {
+                // The other decision only informs the screening: its designs may lie outside
+                // the knobs' combinations, so they never join the designs the front is made of.
+                let p = if n == 0 {
+                    ev.point(context, choice)
+                } else {
+                    aside.point(context, choice)
+                };
+                if let Some(p) = p {
                     screened.push((p, i));
                 }
             }
@@ -229,6 +242,7 @@ pub(super) fn search(t: &Topology, prices: &PriceTable) -> (Vec<Point>, SearchSt
         front = pareto(next);
     }
     ev.stats.groups = group_stats;
+    ev.stats.evaluated += aside.stats.evaluated;
     // The front of everything analysed: the last front, plus any design met on the way that
     // nothing beats (none, when the screening's assumption holds).
     let analysed: Vec<Point> = front

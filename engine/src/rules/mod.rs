@@ -6,8 +6,6 @@
 //! synthesized stacks; their metadata lives in `simulate::violations`). Ids are never reused. Every rule runs on every check; findings are
 //! collected, suppressed where the topology says so (with a reason), and sorted.
 
-mod fix;
-
 mod e0001_suppression_without_reason;
 mod e1001_invalid_vpc_cidr;
 mod e1002_vpc_cidr_overlap;
@@ -58,7 +56,7 @@ mod w3025_strategy_contradicted;
 mod w3026_active_active_is_a_failover_pair;
 mod w5002_region_without_prices;
 
-pub use fix::{apply_edit, apply_fix, Edit, Fix};
+pub use crate::edit::{apply_edit, apply_fix, Edit, Fix};
 
 use serde::{Deserialize, Serialize};
 

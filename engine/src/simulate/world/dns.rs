@@ -127,6 +127,7 @@ mod tests {
             inverted: false,
             // Unhealthy since the switch fired: DNS answers the secondary.
             observed: false,
+            pending: None,
             generation: 1,
         });
         w

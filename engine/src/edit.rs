@@ -1,4 +1,6 @@
-//! Machine-applicable fixes: edits to a topology's JSON, addressed by field path.
+//! Machine-applicable fixes: edits to a topology's JSON, addressed by field path. They sit
+//! below both the rules (whose findings offer them) and the analysis (whose suggestions try
+//! them), so neither imports the other for them.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
