@@ -26,9 +26,16 @@ summary() {
 }
 
 # step NAME COMMAND...: runs a command; a check that is not a test runner counts as one test.
+# TANDEM_FROM=NAME skips the steps before NAME (to go on after fixing a failure; CI never sets it).
+FROM="${TANDEM_FROM:-}"
 step() {
   local name="$1"
   shift
+  if [ -n "$FROM" ] && [ "$name" != "$FROM" ]; then
+    echo "   skipped: $name (TANDEM_FROM=$FROM)"
+    return 0
+  fi
+  FROM=""
   local log="$LOG_DIR/$name.log"
   local t0
   t0=$(date +%s)

@@ -31,9 +31,27 @@ fn bad_cidr_names_its_field() {
     );
 }
 
+/// The hand-worked reference fixture the native tests check (`tests/tests/fixtures.rs`):
+/// the browser's analysis must give the same phases, RTO and cost.
 #[wasm_bindgen_test]
-fn analysis_matches_native_numbers() {
+fn analysis_matches_the_hand_worked_reference() {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/analysis/reference.json")).unwrap();
+    let expect = &fixture["expect"];
     let a = analyze(&presets::reference(), PriceTable::builtin());
-    assert!(a.cost.total > 0.0);
-    assert_eq!(a.rto.phases[0].seconds, 90.0);
+    let phases = expect["phases"].as_object().unwrap();
+    assert_eq!(a.rto.phases.len(), phases.len());
+    for p in &a.rto.phases {
+        assert_eq!(
+            Some(p.seconds),
+            phases[p.id.as_str()].as_f64(),
+            "phase {}",
+            p.id
+        );
+    }
+    assert_eq!(a.rto.total_seconds, expect["rtoSeconds"].as_f64());
+    assert_eq!(
+        (a.cost.total * 100.0).round() / 100.0,
+        expect["totalUsd"].as_f64().unwrap()
+    );
 }

@@ -155,6 +155,19 @@ impl Session {
         );
     }
 
+    /// Waits until the text of `css` (as WebDriver renders it, line breaks included) is `want`.
+    pub async fn wait_text(&self, css: &str, want: &str) {
+        let mut last = String::new();
+        for _ in 0..500 {
+            last = self.text(css).await;
+            if last == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("{css} reads {last:?}, never {want:?}");
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.unwrap()
     }
