@@ -101,6 +101,13 @@ async fn the_outage_view_plays_the_engines_simulation_and_links_violations_to_te
     assert!(smallest >= 12.0, "text of {smallest:.1} px at 420 wide");
     let overflow = s.js_number(OVERFLOW).await;
     assert!(overflow <= 1.0, "the page scrolls sideways by {overflow}px");
+    s.client
+        .execute(
+            "document.getElementById('outage').scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .unwrap();
     s.screenshot("18-outage-420").await;
     s.client.set_window_size(1280, 900).await.unwrap();
     s.eventually("window.innerWidth > 1000").await;
@@ -134,6 +141,13 @@ async fn the_outage_view_plays_the_engines_simulation_and_links_violations_to_te
         .await;
     assert_eq!(marks as usize, violations.len());
     assert!(s.text("#outage .verdict").await.contains("missed"));
+    s.client
+        .execute(
+            "document.getElementById('outage-violations').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
     s.screenshot("19-outage-violations").await;
     // The field that decides it, focused in its editor.
     s.click("#group-tab-1").await;

@@ -174,12 +174,13 @@ impl Chart<'_> {
             rows.push(self.row(y, &title, &full, segs));
             y += ROW;
         }
+        rows.push(self.heading(y, "Data at risk, by store"));
+        y += ROW;
         for l in &sim.data_loss {
-            let name = l
+            let title = l
                 .store
                 .rsplit_once('/')
                 .map_or(l.store.as_str(), |(_, n)| n);
-            let title = format!("Data {name}");
             let text = loss_text(l);
             let (x0, x1) = (self.x(0), self.x(self.end));
             let bar = html! {
@@ -188,12 +189,7 @@ impl Chart<'_> {
                     <text x={(x0 + 4.0).to_string()} y={(y + 16.0).to_string()}>{ text.clone() }</text>
                 </g>
             };
-            rows.push(self.row(
-                y,
-                &title,
-                &format!("`{}` ({}) {text}", l.store, l.kind),
-                bar,
-            ));
+            rows.push(self.row(y, title, &format!("`{}` ({}) {text}", l.store, l.kind), bar));
             y += ROW;
         }
         let axis = y + 4.0;

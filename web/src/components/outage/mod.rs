@@ -256,7 +256,7 @@ pub fn Outage() -> Html {
                 <span class="swatch in-secondary-swatch"></span>{ format!(" {} (secondary). Data: ", state.topology.secondary.region) }
                 <span class="swatch loss-bad-swatch"></span>{ " beyond the RPO objective, " }<span class="swatch loss-flight-swatch"></span>{ " in flight (not judged). Red marks: violations." }</p>
             <div class="readout" id="outage-readout">
-                <h4>{ format!("At {}", at_text(t)) }</h4>
+                <h3>{ format!("At {}", at_text(t)) }</h3>
                 <ul>
                     <li>{ "The public name answers " }<strong id="outage-dns">{ now(&dns) }</strong></li>
                     <li>{ "Writer region: " }<strong id="outage-writer">{ now(&writer) }</strong></li>
