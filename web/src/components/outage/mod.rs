@@ -254,7 +254,7 @@ pub fn Outage() -> Html {
             <div class="lanes-scroll" tabindex="0" role="group" aria-label="Lanes">{ chart.render() }</div>
             <p class="legend">{ "Regions: " }<span class="swatch in-primary-swatch"></span>{ format!(" {} (primary) ", state.topology.primary.region) }
                 <span class="swatch in-secondary-swatch"></span>{ format!(" {} (secondary). Data: ", state.topology.secondary.region) }
-                <span class="swatch loss-bad-swatch"></span>{ " beyond the RPO objective, " }<span class="swatch loss-flight-swatch"></span>{ " in flight (not judged). Red marks: violations." }</p>
+                <span class="swatch loss-bad-swatch"></span>{ " beyond the RPO objective, " }<span class="swatch loss-flight-swatch"></span>{ " in flight (not judged); each store's bar is the engine's loss for the whole scenario, not second by second. Red marks: violations." }</p>
             <div class="readout" id="outage-readout">
                 <h3>{ format!("At {}", at_text(t)) }</h3>
                 <ul>
