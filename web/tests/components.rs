@@ -236,9 +236,9 @@ async fn the_diagram_opens_the_editor_of_what_was_clicked() {
     click(&root, "#tab-recovery").await;
     assert!(text(&root, "#recovery").contains("Detection"));
     click(&root, "#tab-templates").await;
-    assert!(text(&root, "#templates pre").contains("AWS::RDS::GlobalCluster"));
+    wait_text(&root, "#templates pre", "AWS::RDS::GlobalCluster").await;
     click(&root, "#format-yaml").await;
-    assert!(text(&root, "#templates pre").contains("Type: AWS::RDS::GlobalCluster"));
+    wait_text(&root, "#templates pre", "Type: AWS::RDS::GlobalCluster").await;
 }
 
 #[wasm_bindgen_test]
@@ -313,6 +313,26 @@ async fn wait_for(root: &web_sys::Element, selector: &str) -> web_sys::Element {
     panic!("no {selector}")
 }
 
+/// Waits (up to two seconds) until the text of `selector` contains `needle`: synthesis runs
+/// in a task after the render, and a debug build under load can take longer than `settle`.
+async fn wait_text(root: &web_sys::Element, selector: &str, needle: &str) {
+    for _ in 0..40 {
+        let found = root
+            .query_selector(selector)
+            .unwrap()
+            .and_then(|el| el.text_content())
+            .is_some_and(|t| t.contains(needle));
+        if found {
+            return;
+        }
+        settle().await;
+    }
+    panic!(
+        "{selector} never contains {needle}: {}",
+        text(root, selector)
+    )
+}
+
 #[wasm_bindgen_test]
 async fn the_outage_view_shows_the_engines_simulation_and_a_violation_opens_its_resource() {
     use tandem_engine::simulate::{simulate_topology, Scenario};
@@ -384,4 +404,6 @@ async fn the_outage_view_shows_the_engines_simulation_and_a_violation_opens_its_
         find(&root, "#tab-templates").get_attribute("aria-selected"),
         Some("true".to_string())
     );
+    // The app stays mounted while later tests run: leave it on a light view.
+    click(&root, "#tab-findings").await;
 }
