@@ -17,6 +17,19 @@ const SMALLEST: &str = r#"
 const OVERFLOW: &str =
     "return document.documentElement.scrollWidth - document.documentElement.clientWidth;";
 
+/// Texts of the lanes drawn outside the drawing.
+const CLIPPED: &str = r#"
+    const svg = document.querySelector('#outage svg.lanes');
+    const box = svg.viewBox.baseVal;
+    return [...svg.querySelectorAll('text')].filter(t => {
+        const b = t.getBBox();
+        return b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5;
+    }).map(t => t.textContent);"#;
+
+/// How far the lanes' box scrolls sideways: the whole time axis should fit.
+const LANES_OVERFLOW: &str =
+    "const b = document.querySelector('#outage .lanes-scroll'); return b.scrollWidth - b.clientWidth;";
+
 #[tokio::test]
 #[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
 async fn the_outage_view_plays_the_engines_simulation_and_links_violations_to_templates() {
@@ -132,6 +145,14 @@ async fn the_outage_view_plays_the_engines_simulation_and_links_violations_to_te
     s.keys("outage-time", &END.to_string()).await;
     let smallest = s.js_number(SMALLEST).await;
     assert!(smallest >= 12.0, "text of {smallest:.1} px at 1280 wide");
+    let lanes = s.js_number(LANES_OVERFLOW).await;
+    assert!(
+        lanes <= 1.0,
+        "the lanes scroll sideways by {lanes}px at 1280 wide"
+    );
+    let cut = s.client.execute(CLIPPED, vec![]).await.unwrap();
+    let cut: Vec<String> = serde_json::from_value(cut).unwrap();
+    assert!(cut.is_empty(), "clipped at 1280 wide: {cut:?}");
     s.screenshot("17-outage-1280").await;
     s.client.set_window_size(420, 900).await.unwrap();
     s.eventually("window.innerWidth <= 420").await;
@@ -139,6 +160,21 @@ async fn the_outage_view_plays_the_engines_simulation_and_links_violations_to_te
     assert!(smallest >= 12.0, "text of {smallest:.1} px at 420 wide");
     let overflow = s.js_number(OVERFLOW).await;
     assert!(overflow <= 1.0, "the page scrolls sideways by {overflow}px");
+    s.eventually("document.querySelector('#outage svg.lanes.compact') !== null")
+        .await;
+    let lanes = s.js_number(LANES_OVERFLOW).await;
+    assert!(
+        lanes <= 1.0,
+        "the lanes scroll sideways by {lanes}px at 420 wide"
+    );
+    let cut = s.client.execute(CLIPPED, vec![]).await.unwrap();
+    let cut: Vec<String> = serde_json::from_value(cut).unwrap();
+    assert!(cut.is_empty(), "clipped at 420 wide: {cut:?}");
+    let smallest = s.js_number(SMALLEST).await;
+    assert!(
+        smallest >= 12.0,
+        "text of {smallest:.1} px in the compact lanes"
+    );
     s.client
         .execute(
             "document.getElementById('outage').scrollIntoView({block: 'start'});",

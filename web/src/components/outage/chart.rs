@@ -8,15 +8,16 @@ use yew::prelude::*;
 
 use super::lanes::{self, Segment};
 
-/// The drawing's width in its own units; CSS never draws it narrower (its box scrolls), so
-/// 12 px text is never shrunk.
-pub const WIDTH: f64 = 680.0;
-const LEFT: f64 = 222.0;
+/// The drawing's width in its own units, and its label column's, wide and compact (a narrow
+/// window: shorter labels, cut with an ellipsis, so the whole time axis fits). CSS never draws
+/// it narrower than this (its box scrolls), so 12 px text is never shrunk.
+const WIDE: (f64, f64) = (660.0, 240.0);
+const COMPACT: (f64, f64) = (360.0, 112.0);
 const RIGHT: f64 = 14.0;
 const ROW: f64 = 24.0;
 const TOP: f64 = 8.0;
-/// At most 7 px a character at 12 px.
-const CHAR: f64 = 7.0;
+/// At most 7.5 px a character at 12 px (capitals included).
+const CHAR: f64 = 7.5;
 
 /// Text cut to fit `width` units, with an ellipsis when cut.
 fn fit(text: &str, width: f64) -> Option<String> {
@@ -46,6 +47,7 @@ pub struct Chart<'a> {
     pub over_rpo: &'a [&'a str],
     /// What every physical name starts with (`trading-prod-`), left out of lane titles.
     pub name_prefix: &'a str,
+    pub compact: bool,
 }
 
 /// The class of a store's data-at-risk bar: in flight (reported, not judged), beyond the RPO
@@ -71,9 +73,18 @@ pub fn loss_text(l: &StoreLoss) -> String {
 }
 
 impl Chart<'_> {
+    fn size(&self) -> (f64, f64) {
+        if self.compact {
+            COMPACT
+        } else {
+            WIDE
+        }
+    }
+
     fn x(&self, t: u64) -> f64 {
+        let (width, left) = self.size();
         let end = self.end.max(1) as f64;
-        LEFT + (t.min(self.end) as f64) / end * (WIDTH - LEFT - RIGHT)
+        left + (t.min(self.end) as f64) / end * (width - left - RIGHT)
     }
 
     fn region_class(&self, value: &str) -> &'static str {
@@ -87,11 +98,12 @@ impl Chart<'_> {
     }
 
     fn row(&self, y: f64, title: &str, full: &str, bars: Html) -> Html {
+        let (width, left) = self.size();
         html! {
             <g class="lane">
                 <title>{ full.to_string() }</title>
-                <text x={(LEFT - 8.0).to_string()} y={(y + 16.0).to_string()} text-anchor="end">{ fit(title, LEFT - 4.0).unwrap_or_default() }</text>
-                <line class="lane-rule" x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={(y + ROW - 1.0).to_string()} y2={(y + ROW - 1.0).to_string()} />
+                <text x={(left - 8.0).to_string()} y={(y + 16.0).to_string()} text-anchor="end">{ fit(title, left - 4.0).unwrap_or_default() }</text>
+                <line class="lane-rule" x1={left.to_string()} x2={(width - RIGHT).to_string()} y1={(y + ROW - 1.0).to_string()} y2={(y + ROW - 1.0).to_string()} />
                 { bars }
             </g>
         }
@@ -126,13 +138,18 @@ impl Chart<'_> {
     }
 
     pub fn render(&self) -> Html {
+        let (width, left) = self.size();
         let sim = self.sim;
         let mut rows: Vec<Html> = Vec::new();
         let mut y = TOP;
         let dns = lanes::steps(&sim.dns, self.end);
         rows.push(self.row(
             y,
-            "Public name answers",
+            if self.compact {
+                "Public name"
+            } else {
+                "Public name answers"
+            },
             "The region the public name answers",
             self.segments(y, &dns, |_, v| format!("seg {}", self.region_class(v))),
         ));
@@ -140,7 +157,11 @@ impl Chart<'_> {
         let writer = lanes::steps(&sim.writer, self.end);
         rows.push(self.row(
             y,
-            "Writer region",
+            if self.compact {
+                "Writer"
+            } else {
+                "Writer region"
+            },
             "The region whose database accepts writes",
             self.segments(y, &writer, |_, v| format!("seg {}", self.region_class(v))),
         ));
@@ -174,7 +195,14 @@ impl Chart<'_> {
             rows.push(self.row(y, &title, &full, segs));
             y += ROW;
         }
-        rows.push(self.heading(y, "Data at risk, by store"));
+        rows.push(self.heading(
+            y,
+            if self.compact {
+                "Data at risk"
+            } else {
+                "Data at risk, by store"
+            },
+        ));
         y += ROW;
         for l in &sim.data_loss {
             let title = l
@@ -226,10 +254,10 @@ impl Chart<'_> {
             .collect();
         let cursor = self.x(self.t);
         html! {
-            <svg class="lanes" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+            <svg class={classes!("lanes", self.compact.then_some("compact"))} viewBox={format!("0 0 {width} {height}")} role="img"
                 aria-label={format!("The outage's lanes from 0 s to {}, at {}; {} violations marked", human_seconds(self.end as f64), human_seconds(self.t as f64), sim.violations.len())}>
                 { for rows }
-                <line class="axis" x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={axis.to_string()} y2={axis.to_string()} />
+                <line class="axis" x1={left.to_string()} x2={(width - RIGHT).to_string()} y1={axis.to_string()} y2={axis.to_string()} />
                 { for ticks }
                 { for marks }
                 <line class="cursor" x1={cursor.to_string()} x2={cursor.to_string()} y1={TOP.to_string()} y2={(axis + 5.0).to_string()} />

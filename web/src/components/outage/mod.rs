@@ -88,6 +88,15 @@ impl Reducible for Clock {
     }
 }
 
+/// A window too narrow for the wide chart (the console's narrow layout starts at 900 px; the
+/// wide chart needs about 700).
+fn is_narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w < 600.0)
+}
+
 /// The readout's and the list's words for a second.
 fn at_text(t: u64) -> String {
     human_seconds(t as f64)
@@ -100,6 +109,16 @@ pub fn Outage() -> Html {
     let deps = state.as_ref().map(|s| (s.topology.clone(), *scenario));
     let sim = use_memo(deps, |deps| deps.as_ref().map(|(t, s)| simulated(t, *s)));
     let clock = use_reducer(Clock::default);
+    let narrow = use_state_eq(is_narrow);
+    {
+        let narrow = narrow.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "resize", move |_| narrow.set(is_narrow()))
+            });
+            move || drop(listener)
+        });
+    }
     let end = (*sim).as_ref().map_or(60, |s| lanes::end_of(s));
     // Playing: a tenth of a second a frame, the whole run in ten seconds.
     {
@@ -187,6 +206,7 @@ pub fn Outage() -> Html {
         secondary: &state.topology.secondary.region,
         over_rpo: &over_rpo,
         name_prefix: &name_prefix,
+        compact: *narrow,
     };
     let violations: Vec<Html> = sim.violations.iter().map(|v| {
         let title = VIOLATIONS.iter().find(|m| m.id == v.id).map_or("", |m| m.title);
