@@ -12,6 +12,7 @@ use crate::components::diagram::Diagram;
 use crate::components::editor::Editor;
 use crate::components::findings::Findings;
 use crate::components::header::Header;
+use crate::components::outage::Outage;
 use crate::components::recovery::Recovery;
 use crate::components::summary::Summary;
 use crate::components::tabs::{tab_list, Tab};
@@ -329,6 +330,7 @@ pub fn App() -> Html {
         View::Diagram => html! { <Diagram /> },
         View::Templates => html! { <Templates /> },
         View::Tradeoffs => html! { <Tradeoffs /> },
+        View::Outage => html! { <Outage /> },
     };
     // The skip link focuses the results without putting `#results` in the address (the
     // fragment holds share links).

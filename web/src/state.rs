@@ -25,12 +25,14 @@ pub enum View {
     Diagram,
     Templates,
     Tradeoffs,
+    Outage,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Findings,
         View::Recovery,
+        View::Outage,
         View::Cost,
         View::Tradeoffs,
         View::Diagram,
@@ -45,6 +47,7 @@ impl View {
             View::Diagram => "Diagram",
             View::Templates => "Templates",
             View::Tradeoffs => "Trade-offs",
+            View::Outage => "Outage",
         }
     }
 
@@ -61,6 +64,7 @@ impl View {
             View::Diagram => "diagram",
             View::Templates => "templates",
             View::Tradeoffs => "tradeoffs",
+            View::Outage => "outage",
         }
     }
 }
@@ -111,6 +115,8 @@ pub struct State {
     pub view: View,
     /// A field to focus, with a counter so focusing the same field twice works.
     pub focus: Option<(String, u64)>,
+    /// A template resource to show (`stack/Logical`), with a counter like `focus`.
+    pub resource: Option<(String, u64)>,
     pub banner: Option<Banner>,
     /// The work a shared link replaced, until it is restored or another link opens.
     pub stashed: Option<Topology>,
@@ -133,6 +139,7 @@ impl State {
             group: Group::Network,
             view: View::Findings,
             focus: None,
+            resource: None,
             banner,
             stashed: None,
         }
@@ -341,6 +348,9 @@ pub enum Action {
     Redo,
     /// Show the field at `path`: its editor tab, scrolled into view and focused.
     Focus(String),
+    /// Show a template resource (`stack/Logical`, as a simulation names it): the Templates
+    /// view, on its stack, the resource highlighted and scrolled to.
+    ShowResource(String),
     Group(Group),
     View(View),
     Banner(Banner),
@@ -542,6 +552,14 @@ impl Reducible for State {
                     group: Group::of(&path),
                     focus: Some((path, n)),
                     last_edit: None,
+                    ..(*self).clone()
+                }
+            }
+            Action::ShowResource(resource) => {
+                let n = self.resource.as_ref().map_or(0, |(_, n)| n + 1);
+                State {
+                    view: View::Templates,
+                    resource: Some((resource, n)),
                     ..(*self).clone()
                 }
             }

@@ -236,9 +236,9 @@ async fn the_diagram_opens_the_editor_of_what_was_clicked() {
     click(&root, "#tab-recovery").await;
     assert!(text(&root, "#recovery").contains("Detection"));
     click(&root, "#tab-templates").await;
-    assert!(text(&root, "#templates pre").contains("AWS::RDS::GlobalCluster"));
+    wait_text(&root, "#templates pre", "AWS::RDS::GlobalCluster").await;
     click(&root, "#format-yaml").await;
-    assert!(text(&root, "#templates pre").contains("Type: AWS::RDS::GlobalCluster"));
+    wait_text(&root, "#templates pre", "Type: AWS::RDS::GlobalCluster").await;
 }
 
 #[wasm_bindgen_test]
@@ -299,4 +299,111 @@ async fn a_corrupt_autosave_never_costs_the_last_good_one() {
         .unwrap()
         .unwrap();
     assert!(previous.contains("first-good"), "{previous}");
+}
+
+/// Waits (up to two seconds) until `selector` matches: synthesis and simulation run after a
+/// render.
+async fn wait_for(root: &web_sys::Element, selector: &str) -> web_sys::Element {
+    for _ in 0..40 {
+        if let Some(el) = root.query_selector(selector).unwrap() {
+            return el;
+        }
+        settle().await;
+    }
+    panic!("no {selector}")
+}
+
+/// Waits (up to two seconds) until the text of `selector` contains `needle`: synthesis runs
+/// in a task after the render, and a debug build under load can take longer than `settle`.
+async fn wait_text(root: &web_sys::Element, selector: &str, needle: &str) {
+    for _ in 0..40 {
+        let found = root
+            .query_selector(selector)
+            .unwrap()
+            .and_then(|el| el.text_content())
+            .is_some_and(|t| t.contains(needle));
+        if found {
+            return;
+        }
+        settle().await;
+    }
+    panic!(
+        "{selector} never contains {needle}: {}",
+        text(root, selector)
+    )
+}
+
+#[wasm_bindgen_test]
+async fn the_outage_view_shows_the_engines_simulation_and_a_violation_opens_its_resource() {
+    use tandem_engine::simulate::{simulate_topology, Scenario};
+    let root = mount().await;
+    click(&root, "#tab-outage").await;
+    let reference = tandem_engine::presets::reference();
+    let native = simulate_topology(&reference, Scenario::RegionOutage);
+    let rto = wait_for(&root, "#outage-rto").await;
+    assert_eq!(
+        rto.get_attribute("data-seconds"),
+        native.rto_seconds.map(|s| s.to_string())
+    );
+    assert!(native.violations.is_empty());
+    assert_eq!(root.query_selector_all("li.violation").unwrap().length(), 0);
+    // Scrubbing: the public name's answer just before and at its last change.
+    let change = native.dns.last().unwrap();
+    let before = native.dns.iter().rev().nth(1).unwrap();
+    set(&root, "outage-time", &(change.t - 1).to_string()).await;
+    assert_eq!(text(&root, "#outage-dns"), before.value);
+    set(&root, "outage-time", &change.t.to_string()).await;
+    assert_eq!(text(&root, "#outage-dns"), change.value);
+    assert_ne!(before.value, change.value);
+    // Another scenario is simulated when chosen.
+    set(&root, "outage-scenario", "database-outage").await;
+    let native_db = simulate_topology(&reference, Scenario::DatabaseOutage);
+    assert_eq!(
+        find(&root, "#outage-rto").get_attribute("data-seconds"),
+        native_db.rto_seconds.map(|s| s.to_string())
+    );
+    set(&root, "outage-scenario", "region-outage").await;
+    // A one-minute RTO objective: the engine reports violations; each is listed.
+    editor_tab(&root, 6).await;
+    set(&root, "objectives.rtoSeconds", "1 min").await;
+    let mut strict = reference.clone();
+    strict.objectives.rto_seconds = 60;
+    let violations = simulate_topology(&strict, Scenario::RegionOutage).violations;
+    assert!(violations.iter().any(|v| v.id == "E6008"), "{violations:?}");
+    let listed = root.query_selector_all("li.violation").unwrap();
+    let listed: Vec<String> = (0..listed.length())
+        .map(|i| {
+            listed
+                .item(i)
+                .unwrap()
+                .dyn_into::<web_sys::Element>()
+                .unwrap()
+                .get_attribute("data-rule")
+                .unwrap()
+        })
+        .collect();
+    let ids: Vec<String> = violations.iter().map(|v| v.id.clone()).collect();
+    assert_eq!(listed, ids);
+    // Its field link names the RTO objective; its template link opens the resource's stack
+    // with the resource marked.
+    let e6008 = violations.iter().find(|v| v.id == "E6008").unwrap();
+    assert_eq!(
+        find(&root, "li.violation[data-rule='E6008'] .field-link").get_attribute("data-path"),
+        Some("objectives.rtoSeconds".to_string())
+    );
+    click(&root, "li.violation[data-rule='E6008'] .template-link").await;
+    let (stack, rest) = e6008.resource.split_once('/').unwrap();
+    let logical = rest.split(['#', '.']).next().unwrap();
+    let mark = wait_for(&root, "#template-target").await;
+    assert_eq!(mark.text_content().unwrap(), format!("\"{logical}\""));
+    assert_eq!(
+        find(&root, &format!("#stack-{stack}")).get_attribute("aria-selected"),
+        Some("true".to_string())
+    );
+    assert_eq!(
+        find(&root, "#tab-templates").get_attribute("aria-selected"),
+        Some("true".to_string())
+    );
+    // The app stays mounted while later tests run: leave it on a light view.
+    click(&root, "#tab-findings").await;
 }

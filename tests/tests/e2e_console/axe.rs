@@ -40,6 +40,7 @@ async fn axe_finds_no_violation_on_any_view_or_editor_tab() {
     for (tab, view) in [
         ("#tab-findings", "#findings"),
         ("#tab-recovery", "#recovery svg"),
+        ("#tab-outage", "#outage svg.lanes"),
         ("#tab-cost", "#cost .bars"),
         ("#tab-diagram", "#diagram svg"),
         ("#tab-templates", "#templates pre.code"),

@@ -55,6 +55,7 @@ async fn every_tab_list_follows_the_wai_aria_tabs_pattern() {
     s.click("#tab-findings").await;
     for (key, id, panel) in [
         (RIGHT, "tab-recovery", "#recovery"),
+        (RIGHT, "tab-outage", "#outage"),
         (RIGHT, "tab-cost", "#cost"),
         (END, "tab-templates", "#templates"),
         (RIGHT, "tab-findings", "#findings"),

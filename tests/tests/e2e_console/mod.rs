@@ -206,3 +206,4 @@ mod axe;
 mod diagram;
 mod keyboard;
 mod links;
+mod outage;

@@ -3,6 +3,7 @@ pub mod diagram;
 pub mod editor;
 pub mod findings;
 pub mod header;
+pub mod outage;
 pub mod recovery;
 pub mod summary;
 pub mod tabs;

@@ -1,7 +1,10 @@
 //! Templates: a highlighted preview per stack (JSON or YAML), every file to download, and
 //! everything as one zip. Synthesis runs only while this view is open, after the numbers of an
-//! edit are on screen; highlighting only when the text shown changes.
+//! edit are on screen; highlighting only when the text shown changes. A resource asked for by
+//! another view (`Action::ShowResource`, a simulation's violation) opens on its stack, marked
+//! and scrolled to.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use tandem_engine::synth::{synthesize, OutputFile, TemplateFormat};
@@ -16,13 +19,37 @@ use tandem_engine::synth::quote::{file_name, zip_path};
 /// The stacks, in deploy order.
 const STACKS: [&str; 3] = ["secondary-base", "primary", "secondary-app"];
 
+thread_local! {
+    /// The counter of the last resource request this view has shown: a request is shown once,
+    /// so opening the view again later starts on the primary stack as usual.
+    static SHOWN: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// The stack and logical id of a resource request the view has not shown yet.
+fn take_target(request: Option<&(String, u64)>) -> Option<(String, String)> {
+    let (resource, n) = request?;
+    if SHOWN.with(Cell::get) == Some(*n) {
+        return None;
+    }
+    SHOWN.with(|c| c.set(Some(*n)));
+    let (stack, logical) = crate::components::outage::lanes::stack_and_logical(resource)?;
+    STACKS
+        .contains(&stack)
+        .then(|| (stack.to_string(), logical.to_string()))
+}
+
 #[component]
 pub fn Templates() -> Html {
     let Some(state) = use_context::<StateHandle>() else {
         return html! {};
     };
     let format = use_state(|| TemplateFormat::Json);
-    let selected = use_state(|| "primary".to_string());
+    let target = use_state(|| take_target(state.resource.as_ref()));
+    let selected = use_state(|| {
+        (*target)
+            .as_ref()
+            .map_or("primary".to_string(), |(s, _)| s.clone())
+    });
     // Synthesis runs in a task after the render that shows the engine's new numbers, so an
     // edit's numbers never wait for it; an edit before it ran cancels it (one run per burst).
     let synthesized = use_state(|| None::<Rc<Vec<OutputFile>>>);
@@ -50,10 +77,33 @@ pub fn Templates() -> Html {
         .unwrap_or_default();
     // Highlighting is the slow part of a render: only when the text shown changes, not on
     // every render of the page (every keystroke in a field re-renders it).
+    let mark = (*target)
+        .as_ref()
+        .filter(|(stack, _)| *stack == *selected)
+        .map(|(_, logical)| logical.clone());
     let highlighted: Rc<AttrValue> = {
         let f = *format;
-        use_memo((shown, f), |(text, f)| AttrValue::from(highlight(text, *f)))
+        use_memo((shown, f, mark.clone()), |(text, f, mark)| {
+            let html = highlight(text, *f);
+            AttrValue::from(match mark {
+                Some(logical) => mark_resource(&html, logical, *f),
+                None => html,
+            })
+        })
     };
+    // The marked resource is scrolled to once its text is on screen.
+    use_effect_with((mark.clone(), highlighted.len()), |(mark, _)| {
+        if mark.is_some() {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("template-target"))
+            {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Center);
+                el.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    });
     let stack_tabs = {
         let tabs: Vec<Tab> = STACKS
             .iter()
@@ -129,6 +179,9 @@ pub fn Templates() -> Html {
             if errors {
                 <p class="warning" role="status">{ "The topology has error findings: these templates would not deploy as intended. Fix the errors first." }</p>
             }
+            if let Some(logical) = &mark {
+                <p class="hint" id="template-target-note" role="status">{ format!("`{logical}` is marked below") }</p>
+            }
             <div class="toolbar" role="toolbar" aria-label="Template">
                 { stack_tabs }
                 <div role="group" aria-label="Format">
@@ -145,6 +198,34 @@ pub fn Templates() -> Html {
             <pre class="code" id="stack-panel" role="tabpanel" aria-labelledby={format!("stack-{}", *selected)} aria-label={name.clone()} tabindex="0"><code>{ Html::from_html_unchecked((*highlighted).clone()) }</code></pre>
         </section>
     }
+}
+
+/// Marks the definition of resource `logical` (its key under `Resources`) in highlighted
+/// template text; the text is unchanged when it has no such resource.
+pub fn mark_resource(html: &str, logical: &str, format: TemplateFormat) -> String {
+    let (section, key) = match format {
+        TemplateFormat::Json => (
+            "<span class=\"k\">\"Resources\"</span>".to_string(),
+            format!("<span class=\"k\">\"{}\"</span>", escape(logical)),
+        ),
+        TemplateFormat::Yaml => (
+            "<span class=\"k\">Resources</span>".to_string(),
+            format!("<span class=\"k\">{}</span>", escape(logical)),
+        ),
+    };
+    let Some(from) = html.find(&section).map(|i| i + section.len()) else {
+        return html.to_string();
+    };
+    let Some(at) = html
+        .get(from..)
+        .and_then(|rest| rest.find(&key))
+        .map(|i| from + i)
+    else {
+        return html.to_string();
+    };
+    let (before, after) = html.split_at(at);
+    let after = after.get(key.len()..).unwrap_or_default();
+    format!("{before}<mark id=\"template-target\" class=\"target\">{key}</mark>{after}")
 }
 
 fn escape(s: &str) -> String {
@@ -280,5 +361,25 @@ mod tests {
         assert!(html.contains("<span class=\"s\">\"x&amp;y\"</span>"));
         assert!(html.contains("<span class=\"n\">12</span>"));
         assert!(html.contains("<span class=\"l\">true</span>"));
+    }
+
+    #[test]
+    fn a_resource_is_marked_at_its_definition_not_at_a_reference() {
+        let text = "{\"Outputs\": {\"Api\": 1}, \"Resources\": {\"Api\": {}}}";
+        let html = mark_resource(
+            &highlight(text, TemplateFormat::Json),
+            "Api",
+            TemplateFormat::Json,
+        );
+        let at = html.find("<mark").unwrap();
+        assert!(html[..at].contains("Resources"), "{html}");
+        let yaml = "Outputs:\n  Api: 1\nResources:\n  Api:\n    Type: x";
+        let html = mark_resource(
+            &highlight(yaml, TemplateFormat::Yaml),
+            "Api",
+            TemplateFormat::Yaml,
+        );
+        assert!(html.contains("<mark id=\"template-target\" class=\"target\"><span class=\"k\">Api</span></mark>:"), "{html}");
+        assert!(html.find("<mark").unwrap() > html.find("Resources").unwrap());
     }
 }

@@ -170,3 +170,28 @@ fn a_shared_link_keeps_the_work_it_replaces_restorable_in_one_undoable_step() {
     assert_eq!(broken.topology, mine.topology);
     assert!(matches!(broken.banner, Some(Banner::Error(_))));
 }
+
+#[test]
+fn a_resource_asked_for_opens_the_templates_view_each_time_it_is_asked() {
+    let state = State {
+        view: View::Outage,
+        ..State::default()
+    };
+    let shown = run(
+        state,
+        Action::ShowResource("secondary-app/FailoverStateMachine".into()),
+    );
+    assert_eq!(shown.view, View::Templates);
+    let first = shown.resource.clone().unwrap();
+    assert_eq!(first.0, "secondary-app/FailoverStateMachine");
+    // The same resource again (after the user moved away) is a new request.
+    let again = run(
+        State {
+            view: View::Outage,
+            ..shown
+        },
+        Action::ShowResource("secondary-app/FailoverStateMachine".into()),
+    );
+    assert_eq!(again.view, View::Templates);
+    assert_ne!(again.resource.unwrap().1, first.1);
+}
