@@ -9,13 +9,14 @@ cd "$TANDEM_ROOT"
 PORT="${TANDEM_PORT:-8080}"
 
 # The console's own compile needs only the wasm32 target: on a fresh machine it runs while the
-# tools compile, and trunk's cargo call then finds it done (same command, same profile).
+# tools compile, and trunk's cargo call then finds it done (same command, same profile: index.html
+# names `wasm-release` for trunk's release builds).
 have_wasm_target || logged install_wasm_target install_wasm_target
 mkdir -p "$SETUP_LOGS"
 console_log="$SETUP_LOGS/console-build.log"
 say "in the background: the console's release build (log: $console_log)"
 cargo build --target=wasm32-unknown-unknown --manifest-path web/Cargo.toml --bin tandem-web \
-  --release >"$console_log" 2>&1 &
+  --profile wasm-release >"$console_log" 2>&1 &
 console_build=$!
 if ! tandem_setup --web; then
   kill "$console_build" 2>/dev/null || true

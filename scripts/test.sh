@@ -81,7 +81,7 @@ step cli-validators cargo test -p tandem-cli --test cli -- --ignored
 step wasm-test-engine wasm-pack test --headless --chrome engine --features ffi
 step wasm-test-web wasm-pack test --headless --chrome web
 step wasm-test-fixtures wasm-pack test --headless --chrome tests
-step js-package wasm-pack build engine --target web --out-dir "$SUITE_DIR/pkg" -- --features ffi
+step js-package wasm-pack build engine --profile wasm-release --target web --out-dir "$SUITE_DIR/pkg" -- --features ffi
 # A newcomer runs `scripts/serve.sh` and this suite at the same time: so does the suite. The
 # console is served (and built into dist/) while the suite builds its own copy and runs the
 # end-to-end tests against it; afterwards the served console must still answer.

@@ -98,7 +98,7 @@ pub(crate) fn rto(t: &Topology) -> RtoReport {
             ),
         };
     }
-    explain(t, &simulate_topology(t, Scenario::RegionOutage))
+    explain(t, simulate_topology(t, Scenario::RegionOutage))
 }
 
 /// One milestone of the critical path, with the phase that ends at it.
@@ -112,7 +112,7 @@ struct Milestone {
 }
 
 /// The phases of a `region-outage` simulation of `t`.
-pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
+pub(crate) fn explain(t: &Topology, mut sim: Simulation) -> RtoReport {
     let secondary = t.secondary.region.as_str();
     let first = |pred: &dyn Fn(&TimelineEvent) -> bool| -> Option<(u64, String)> {
         sim.timeline.iter().find(|e| pred(e)).map(|e| {
@@ -240,6 +240,8 @@ pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
     ];
     let end = sim.rto_seconds;
     let limit = end.unwrap_or(HORIZON);
+    // The phases are contiguous: each takes its events out of the timeline (no copies).
+    let timeline = &mut sim.timeline;
     let mut phases: Vec<Phase> = Vec::new();
     let mut cursor = 0u64;
     let mut parallel: Vec<String> = Vec::new();
@@ -266,7 +268,7 @@ pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
             parallel.clear();
         }
         phases.push(phase(
-            sim, m.id, m.title, cursor, at, formula, m.source, m.path,
+            timeline, m.id, m.title, cursor, at, formula, m.source, m.path,
         ));
         cursor = at;
     }
@@ -276,7 +278,7 @@ pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
             if !parallel.is_empty() {
                 formula.push_str(&format!("; in parallel: {}", parallel.join(", ")));
             }
-            phases.push(phase(sim, "warmup", "Until writes succeed", cursor, end, formula, SIM, "strategy"));
+            phases.push(phase(timeline, "warmup", "Until writes succeed", cursor, end, formula, SIM, "strategy"));
         }
         Some(_) => {
             if let (Some(last), false) = (phases.last_mut(), parallel.is_empty()) {
@@ -285,7 +287,7 @@ pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
             }
         }
         None => phases.push(phase(
-            sim,
+            timeline,
             "unrecovered",
             "Not recovered",
             cursor,
@@ -308,7 +310,7 @@ pub(crate) fn explain(t: &Topology, sim: &Simulation) -> RtoReport {
 
 #[allow(clippy::too_many_arguments)]
 fn phase(
-    sim: &Simulation,
+    timeline: &mut Vec<TimelineEvent>,
     id: &str,
     title: &str,
     from: u64,
@@ -317,11 +319,8 @@ fn phase(
     source: &str,
     path: &str,
 ) -> Phase {
-    let events = sim
-        .timeline
-        .iter()
-        .filter(|e| (e.t > from || (from == 0 && e.t == 0)) && e.t <= to)
-        .cloned()
+    let events = timeline
+        .extract_if(.., |e| (e.t > from || (from == 0 && e.t == 0)) && e.t <= to)
         .collect();
     Phase {
         id: id.into(),

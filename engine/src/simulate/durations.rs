@@ -1,5 +1,7 @@
 //! Every duration the simulator uses, as data with a source per entry (like the price table).
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 /// One entry of the table.
@@ -25,7 +27,11 @@ const BUILTIN: &str = include_str!("../../data/simulation-durations.json");
 impl Durations {
     /// The built-in table; `None` only if the embedded file were malformed (a test forbids it).
     pub fn builtin() -> Option<Durations> {
-        serde_json::from_str(BUILTIN).ok()
+        // Parsed once: every analysis plays a simulation, and the optimizer runs hundreds.
+        static TABLE: OnceLock<Option<Durations>> = OnceLock::new();
+        TABLE
+            .get_or_init(|| serde_json::from_str(BUILTIN).ok())
+            .clone()
     }
 
     /// Seconds of `id`; an entry missing from a replaced table counts as 0 s.

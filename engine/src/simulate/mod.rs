@@ -59,17 +59,22 @@ pub struct Input {
 
 impl Input {
     pub fn from_synthesis(s: &Synthesis, t: &Topology) -> Input {
+        Input::from_owned_synthesis(s.clone(), t)
+    }
+
+    /// The same, taking the synthesis (its templates are moved, not copied).
+    pub fn from_owned_synthesis(s: Synthesis, t: &Topology) -> Input {
         Input {
             stacks: s
                 .stacks
-                .iter()
+                .into_iter()
                 .map(|x| InputStack {
-                    id: x.id.clone(),
-                    region: x.region.clone(),
-                    template: x.template.clone(),
+                    id: x.id,
+                    region: x.region,
+                    template: x.template,
                 })
                 .collect(),
-            plan: s.plan.clone(),
+            plan: s.plan,
             primary_region: t.primary.region.clone(),
             secondary_region: t.secondary.region.clone(),
             objectives: Objectives::of(t),
@@ -133,7 +138,7 @@ pub struct Simulation {
 
 /// Synthesizes `t` and plays `scenario` with the built-in durations.
 pub fn simulate_topology(t: &Topology, scenario: Scenario) -> Simulation {
-    let input = Input::from_synthesis(&crate::synth::synthesize(t), t);
+    let input = Input::from_owned_synthesis(crate::synth::synthesize(t), t);
     // The topology's own estimates of how long a backup and its copy take replace the table's
     // (the templates do not say): the analysis's backup RPO counts the same figures.
     let minutes = |m: f64| (m.max(0.0) * 60.0).round() as u64;

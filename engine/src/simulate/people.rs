@@ -79,12 +79,12 @@ pub(crate) fn act(r: &mut Run<'_>) {
         return;
     }
     // The runbook in a region that is up (with a state machine in each region, the surviving one).
-    let runnable = |m: &&super::world::StateMachine| !m.failback && r.w.deployed(&m.stack);
+    let runnable = |m: &super::world::StateMachine| !m.failback && r.w.deployed(&m.stack);
     let pick =
         r.w.machines
             .iter()
-            .position(|m| runnable(&m) && r.w.up(&m.region))
-            .or_else(|| r.w.machines.iter().position(|m| runnable(&m)));
+            .position(|m| runnable(m) && r.w.up(&m.region))
+            .or_else(|| r.w.machines.iter().position(|m| runnable(m)));
     if let Some(m) = pick {
         r.start(m, "the operator");
     }

@@ -41,6 +41,7 @@ pub(crate) struct StackView {
     pub region: String,
     /// Deployed before any outage (`when: always`), or by the operator at failover.
     pub standing: bool,
+    /// The resources of the types the world reads (`world::build::READS`), in template order.
     pub resources: Vec<Resource>,
     pub outputs: Map<String, Value>,
     pub params: Vec<ParamOrigin>,
@@ -123,6 +124,19 @@ impl Resolver<'_> {
         out
     }
 
+    /// A resource's properties, resolved, without those the world never reads.
+    fn properties(&self, ty: &str, props: &Value) -> Value {
+        match props {
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .filter(|(k, _)| !crate::simulate::world::UNREAD.contains(&(ty, k.as_str())))
+                    .map(|(k, v)| (k.clone(), self.resolve(v)))
+                    .collect(),
+            ),
+            other => self.resolve(other),
+        }
+    }
+
     fn resolve(&self, v: &Value) -> Value {
         match v {
             Value::Object(o) if o.len() == 1 => {
@@ -185,6 +199,11 @@ impl Resolver<'_> {
             other => other.clone(),
         }
     }
+}
+
+/// Whether the world reads resources of type `ty` (the only ones a view resolves).
+fn reads(ty: &str) -> bool {
+    crate::simulate::world::READS.contains(&ty)
 }
 
 /// An earlier stage's output value, or a symbolic `stack:output` when it has none.
@@ -292,15 +311,14 @@ pub(crate) fn views(stacks: &[InputStack], plan: &DeployPlan) -> Vec<StackView> 
         };
         let resources = raw
             .iter()
-            .map(|(logical, res)| Resource {
-                logical: logical.clone(),
-                ty: res
-                    .get("Type")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                props: r.resolve(res.get("Properties").unwrap_or(&Value::Null)),
-                metadata: res.get("Metadata").cloned().unwrap_or(Value::Null),
+            .filter_map(|(logical, res)| {
+                let ty = res.get("Type").and_then(Value::as_str).unwrap_or_default();
+                reads(ty).then(|| Resource {
+                    logical: logical.clone(),
+                    ty: ty.to_string(),
+                    props: r.properties(ty, res.get("Properties").unwrap_or(&Value::Null)),
+                    metadata: res.get("Metadata").cloned().unwrap_or(Value::Null),
+                })
             })
             .collect();
         let outputs = stack
@@ -336,7 +354,7 @@ mod tests {
             id: "p".into(),
             region: "us-west-2".into(),
             template: json!({"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi"},
-                "C": {"Type": "X", "Properties": {"U": {"Fn::Sub": "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod"}, "A": {"Fn::GetAtt": ["Api", "RootResourceId"]}}}}}),
+                "C": {"Type": "AWS::Lambda::Function", "Properties": {"U": {"Fn::Sub": "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod"}, "A": {"Fn::GetAtt": ["Api", "RootResourceId"]}}}}}),
         };
         let plan = DeployPlan {
             stages: Vec::new(),
@@ -350,5 +368,7 @@ mod tests {
             json!("https://p/Api.execute-api.us-west-2.amazonaws.com/prod")
         );
         assert_eq!(c.props["A"], json!("p/Api.RootResourceId"));
+        // The world never reads a REST API: its view is not resolved.
+        assert!(v[0].resources.iter().all(|r| r.logical != "Api"));
     }
 }

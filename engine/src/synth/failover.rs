@@ -425,15 +425,19 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         RUN_TIME
     };
     // The approval message names the region in its command.
-    let definition = serde_json::to_string(&json!({
-        "Comment": format!("Tandem failover of {} from {} to {}", t.name, t.primary.region, t.secondary.region),
-        "StartAt": start,
-        "TimeoutSeconds": timeout,
-        "States": states,
-    }))
-    .unwrap_or_default()
-    .replace("__REGION__", &c.region);
-    let definition: Value = serde_json::from_str(&definition).unwrap_or(Value::Null);
+    let mut definition = Map::new();
+    definition.insert(
+        "Comment".into(),
+        json!(format!(
+            "Tandem failover of {} from {} to {}",
+            t.name, t.primary.region, t.secondary.region
+        )),
+    );
+    definition.insert("StartAt".into(), json!(start));
+    definition.insert("TimeoutSeconds".into(), json!(timeout));
+    definition.insert("States".into(), Value::Object(states));
+    let mut definition = Value::Object(definition);
+    replace_in_strings(&mut definition, "__REGION__", &c.region);
 
     let mut statements = vec![
         json!({ "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn }),
@@ -710,4 +714,16 @@ fn merge_next(rule: &Value, next: &str) -> Value {
         o.insert("Next".into(), json!(next));
     }
     rule
+}
+
+/// Replaces `from` with `to` in every string of `v` (keys stay as they are).
+fn replace_in_strings(v: &mut Value, from: &str, to: &str) {
+    match v {
+        Value::String(s) if s.contains(from) => *s = s.replace(from, to),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|x| replace_in_strings(x, from, to)),
+        Value::Object(o) => o.values_mut().for_each(|x| replace_in_strings(x, from, to)),
+        _ => {}
+    }
 }

@@ -37,8 +37,11 @@ impl Template {
     }
 
     pub fn add(&mut self, id: &str, kind: &str, properties: Value) -> Value {
-        self.resources
-            .insert(id.into(), json!({ "Type": kind, "Properties": properties }));
+        // Built by hand: `json!` would copy `properties` through serde, the whole tree.
+        let mut body = Map::new();
+        body.insert("Type".into(), Value::String(kind.into()));
+        body.insert("Properties".into(), properties);
+        self.resources.insert(id.into(), Value::Object(body));
         r(id)
     }
 
@@ -51,7 +54,7 @@ impl Template {
         attributes: Value,
     ) -> Value {
         let mut body = Map::new();
-        body.insert("Type".into(), json!(kind));
+        body.insert("Type".into(), Value::String(kind.into()));
         if let Value::Object(attrs) = attributes {
             for (k, v) in attrs {
                 body.insert(k, v);
@@ -63,10 +66,10 @@ impl Template {
     }
 
     pub fn output(&mut self, id: &str, value: Value, description: &str) {
-        self.outputs.insert(
-            id.into(),
-            json!({ "Description": description, "Value": value }),
-        );
+        let mut body = Map::new();
+        body.insert("Description".into(), Value::String(description.into()));
+        body.insert("Value".into(), value);
+        self.outputs.insert(id.into(), Value::Object(body));
     }
 
     /// Records that checkov check `check` does not apply to `id`, and why.

@@ -134,7 +134,7 @@ impl Execution {
             if self.status != Status::Running {
                 return Next::Done;
             }
-            let Some(state) = m.states.get(&self.state).cloned() else {
+            let Some(state) = m.states.get(&self.state) else {
                 return self.fail("States.Runtime");
             };
             let pending = std::mem::replace(&mut self.pending, Pending::Enter);

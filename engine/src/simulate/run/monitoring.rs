@@ -53,63 +53,75 @@ impl Run<'_> {
     }
 
     pub(super) fn tick(&mut self, i: usize) {
-        let Some(s) = self.w.schedules.get(i).cloned() else {
+        let Some(s) = self.w.schedules.get(i) else {
             return;
         };
-        self.at(self.now + s.every, Ev::Tick { schedule: i });
-        if !self.w.deployed(&s.stack) {
-            return;
-        }
-        let Some(p) = self.w.probe_by_ref(&s.function).cloned() else {
+        let (every, input_url) = (
+            s.every,
+            s.input
+                .get("url")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        );
+        let publishes = s.input.get("metric").and_then(Value::as_bool) == Some(true);
+        let probe = self
+            .w
+            .deployed(&s.stack)
+            .then(|| self.w.probe_by_ref(&s.function))
+            .flatten()
+            .map(|p| (p.region.clone(), p.default_url.clone()));
+        self.at(self.now + every, Ev::Tick { schedule: i });
+        let Some((region, default_url)) = probe else {
             return;
         };
-        if !self.w.up(&p.region) || s.input.get("metric").and_then(Value::as_bool) != Some(true) {
+        if !self.w.up(&region) || !publishes {
             return;
         }
-        let url = s
-            .input
-            .get("url")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .or(p.default_url.clone());
         // Tandem's probe publishes nothing while it has no URL to check.
-        let Some(url) = url.filter(|u| !u.is_empty()) else {
+        let Some(url) = input_url.or(default_url).filter(|u| !u.is_empty()) else {
             return;
         };
-        let healthy = crate::simulate::people::probe_get(self, &p.region, &url);
+        let healthy = crate::simulate::people::probe_get(self, &region, &url);
         self.w
             .metrics
-            .entry((p.region.clone(), "PrimaryHealthy".into()))
+            .entry((region, "PrimaryHealthy".into()))
             .or_default()
             .push((self.now, if healthy { 1.0 } else { 0.0 }));
     }
 
     pub(super) fn evaluate_alarm(&mut self, i: usize) {
-        let Some(a) = self.w.alarms.get(i).cloned() else {
+        let Some(a) = self.w.alarms.get(i) else {
             return;
         };
-        self.queue_alarm(self.now + a.period, i);
-        if !self.w.up(&a.region) || !self.w.deployed(&a.stack) {
+        let period = a.period;
+        let live = self.w.up(&a.region) && self.w.deployed(&a.stack);
+        self.queue_alarm(self.now + period, i);
+        if !live {
             return;
         }
-        let from = self.now.saturating_sub(a.period);
-        let values: Vec<f64> = self
+        let Some(a) = self.w.alarms.get(i) else {
+            return;
+        };
+        let from = self.now.saturating_sub(period);
+        // The datapoints of the period just ended; each metric's points are in time order.
+        let points = self
             .w
             .metrics
-            .get(&(a.region.clone(), a.metric.clone()))
-            .map(|v| {
-                v.iter()
-                    .filter(|(t, _)| *t >= from && *t < self.now)
-                    .map(|(_, x)| *x)
-                    .collect()
+            .iter()
+            .find(|((r, m), _)| *r == a.region && *m == a.metric)
+            .map(|(_, v)| {
+                let lo = v.partition_point(|(t, _)| *t < from);
+                let hi = v.partition_point(|(t, _)| *t < self.now);
+                v.get(lo..hi).unwrap_or_default()
             })
             .unwrap_or_default();
+        let values = points.iter().map(|(_, x)| *x);
         let value = match a.statistic.as_str() {
-            _ if values.is_empty() => None,
-            "Maximum" => values.iter().copied().reduce(f64::max),
-            "Sum" => Some(values.iter().sum()),
-            "Average" => Some(values.iter().sum::<f64>() / values.len() as f64),
-            _ => values.iter().copied().reduce(f64::min),
+            _ if points.is_empty() => None,
+            "Maximum" => values.reduce(f64::max),
+            "Sum" => Some(values.sum()),
+            "Average" => Some(values.sum::<f64>() / points.len() as f64),
+            _ => values.reduce(f64::min),
         };
         let breaching = value.map(|x| match a.comparison.as_str() {
             "GreaterThanOrEqualToThreshold" => x >= a.threshold,
@@ -121,27 +133,20 @@ impl Run<'_> {
             return;
         };
         alarm.history.push(breaching);
-        let window: Vec<Option<bool>> = alarm
-            .history
-            .iter()
-            .rev()
-            .take(alarm.evaluation_periods)
-            .copied()
-            .collect();
-        let counted: Vec<bool> = window
-            .iter()
-            .filter_map(|b| match (b, alarm.treat_missing.as_str()) {
+        let window = alarm.history.len().min(alarm.evaluation_periods);
+        let counted = alarm.history.iter().rev().take(window).filter_map(|b| {
+            match (b, alarm.treat_missing.as_str()) {
                 (Some(x), _) => Some(*x),
                 (None, "breaching") => Some(true),
                 (None, "notBreaching") => Some(false),
                 (None, _) => None,
-            })
-            .collect();
-        let breaches = counted.iter().filter(|b| **b).count();
+            }
+        });
+        let (counted, breaches) = counted.fold((0, 0), |(n, b), x| (n + 1, b + usize::from(x)));
         let next = if breaches >= alarm.datapoints_to_alarm {
             AlarmState::Alarm
-        } else if counted.is_empty() {
-            if alarm.treat_missing == "missing" && window.len() >= alarm.evaluation_periods {
+        } else if counted == 0 {
+            if alarm.treat_missing == "missing" && window >= alarm.evaluation_periods {
                 AlarmState::Insufficient
             } else {
                 alarm.state
@@ -153,6 +158,7 @@ impl Run<'_> {
             return;
         }
         alarm.state = next;
+        let a = alarm.clone();
         let (region, key) = (a.region.clone(), a.key.clone());
         self.log(
             &region,

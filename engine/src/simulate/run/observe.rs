@@ -11,9 +11,9 @@ impl Run<'_> {
         let answer = self.w.answer();
         let label = answer
             .and_then(|i| self.w.records.get(i))
-            .map(|r| r.region.clone());
-        let label = label.unwrap_or_else(|| "none".into());
-        if self.dns.last().map(|c| &c.value) != Some(&label) {
+            .map_or("none", |r| r.region.as_str());
+        if self.dns.last().map(|c| c.value.as_str()) != Some(label) {
+            let label = label.to_string();
             // The client resolved before the outage; afterwards it is the worst-placed client:
             // it resolved the second before each change and keeps the old answer one TTL.
             if self.dns.is_empty() {
@@ -24,32 +24,36 @@ impl Run<'_> {
             }
             self.dns.push(ChangePoint {
                 t: self.now,
-                value: label.clone(),
+                value: label,
             });
         }
         let writer = match (&self.w.promoting, &self.w.writer) {
-            (Some(_), _) => "promoting".to_string(),
-            (None, Some(w)) => w.clone(),
-            (None, None) => "none".to_string(),
+            (Some(_), _) => "promoting",
+            (None, Some(w)) => w.as_str(),
+            (None, None) => "none",
         };
-        if self.writer.last().map(|c| &c.value) != Some(&writer) {
-            self.writer.push(ChangePoint {
-                t: self.now,
-                value: writer,
-            });
+        if self.writer.last().map(|c| c.value.as_str()) != Some(writer) {
+            let value = writer.to_string();
+            self.writer.push(ChangePoint { t: self.now, value });
         }
         let Some(i) = answer else { return };
-        let Some(rec) = self.w.records.get(i).cloned() else {
+        let Some(rec) = self.w.records.get(i) else {
             return;
         };
-        if self.failover_done.is_some() && !self.w.serves(&rec.region) {
-            let m = format!("after the failover run succeeded the public name `{}` answers `{}`, which does not serve", rec.name, rec.region);
-            self.violate(&v::DNS_DEAD_REGION, &rec.key, m);
-        }
         let read_only = self.w.serves(&rec.region)
             && self.w.has_database(&rec.region)
             && !self.w.writable(&rec.region)
             && self.split_brain.as_deref() != Some(rec.region.as_str());
+        let dead = self.failover_done.is_some() && !self.w.serves(&rec.region);
+        if !dead && !read_only && self.read_only_since.is_none() {
+            // The common case, every event of a quiet hour: nothing to watch.
+            return;
+        }
+        let rec = rec.clone();
+        if dead {
+            let m = format!("after the failover run succeeded the public name `{}` answers `{}`, which does not serve", rec.name, rec.region);
+            self.violate(&v::DNS_DEAD_REGION, &rec.key, m);
+        }
         match (read_only, self.read_only_since) {
             (true, None) => self.read_only_since = Some(self.now),
             (false, Some(_)) => {

@@ -1,5 +1,7 @@
 //! Reading the world from the stacks' typed views.
 
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use super::super::asl;
@@ -119,6 +121,33 @@ pub(crate) fn build(
         .map(|c| c.region.clone());
     w
 }
+
+/// Every resource type the world reads (`read_resource` and the passes in `build`): the views
+/// resolve only these, so IAM policies, networks and the like cost nothing to simulate.
+pub(crate) const READS: &[&str] = &[
+    "AWS::Route53::HealthCheck",
+    "AWS::Route53::RecordSet",
+    "AWS::CloudWatch::Alarm",
+    "AWS::SNS::Subscription",
+    "AWS::SNS::Topic",
+    "AWS::Events::Rule",
+    "AWS::Scheduler::Schedule",
+    "AWS::Lambda::Function",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::DynamoDB::GlobalTable",
+    "AWS::S3::Bucket",
+    "AWS::SQS::Queue",
+    "AWS::Events::EventBus",
+    "AWS::Events::Archive",
+    "AWS::Backup::BackupSelection",
+    "AWS::Backup::BackupPlan",
+];
+
+/// Properties of those types the world never reads, left unresolved: a function's inline
+/// source is most of a template's bytes.
+pub(crate) const UNREAD: &[(&str, &str)] = &[("AWS::Lambda::Function", "Code")];
 
 fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
     let p = &r.props;
@@ -287,19 +316,19 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
             if let Some(text) = p.get("DefinitionString").and_then(Value::as_str) {
                 def = serde_json::from_str(text).unwrap_or(Value::Null);
             }
-            let mut text = def.to_string();
-            for (k, val) in p
+            let subs: Vec<(String, String)> = p
                 .get("DefinitionSubstitutions")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
-            {
-                let val = val.as_str().map_or_else(|| val.to_string(), str::to_string);
-                text = text.replace(&format!("${{{k}}}"), &val);
-            }
-            let def: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                .map(|(k, val)| {
+                    let val = val.as_str().map_or_else(|| val.to_string(), str::to_string);
+                    (format!("${{{k}}}"), val)
+                })
+                .collect();
+            substitute(&mut def, &subs);
             match asl::parse(&def) {
-                Ok(machine) => w.machines.push(StateMachine {
+                Ok(machine) => w.machines.push(Rc::new(StateMachine {
                     failback: r.logical.to_lowercase().contains("failback")
                         || r.metadata
                             .get("Tandem")
@@ -308,7 +337,7 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                     stack: v.id.clone(),
                     region: v.region.clone(),
                     machine,
-                }),
+                })),
                 Err(e) => w
                     .notes
                     .push(format!("state machine `{key}` was not simulated: {e}")),
@@ -429,6 +458,22 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                 };
             }
         }
+        _ => {}
+    }
+}
+
+/// Applies `DefinitionSubstitutions` (`${Name}` to its value) in every string of a definition.
+fn substitute(v: &mut Value, subs: &[(String, String)]) {
+    match v {
+        Value::String(s) if s.contains("${") => {
+            for (var, val) in subs {
+                if s.contains(var.as_str()) {
+                    *s = s.replace(var.as_str(), val);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| substitute(x, subs)),
+        Value::Object(o) => o.values_mut().for_each(|x| substitute(x, subs)),
         _ => {}
     }
 }

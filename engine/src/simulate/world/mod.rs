@@ -4,9 +4,10 @@
 mod build;
 pub(crate) mod dns;
 
-pub(crate) use build::{api_region, build};
+pub(crate) use build::{api_region, build, READS, UNREAD};
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -173,7 +174,8 @@ pub(crate) struct World {
     pub schedules: Vec<Schedule>,
     pub rules: Vec<AlarmRule>,
     pub probes: Vec<Probe>,
-    pub machines: Vec<StateMachine>,
+    /// Shared: a running execution holds its machine while it changes the world.
+    pub machines: Vec<Rc<StateMachine>>,
     pub clusters: Vec<Cluster>,
     pub stores: Vec<Store>,
     /// Stacks by id: (region, deployed).
@@ -198,7 +200,7 @@ pub(crate) struct World {
     pub primary_db_down: bool,
     pub writer: Option<String>,
     pub promoting: Option<String>,
-    /// Values published per (region, metric name): (t, value).
+    /// Datapoints (t, value) per (region, metric name), in time order (each pushed at the clock's now).
     pub metrics: BTreeMap<(String, String), Vec<(u64, f64)>>,
 }
 
