@@ -9,7 +9,7 @@ use super::dns::{self, has_api};
 use super::network::assume;
 use super::probe;
 use super::secondary_app_standing;
-use super::template::{ga, logical, r, sub, Template};
+use super::template::{ga, logical, r, replace_in_strings, sub, Template};
 use crate::model::{DatabaseAction, Decision, PromotionWait, Step};
 
 /// Errors every Task retries, with backoff: throttling and transient service errors.
@@ -437,7 +437,7 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
     definition.insert("TimeoutSeconds".into(), json!(timeout));
     definition.insert("States".into(), Value::Object(states));
     let mut definition = Value::Object(definition);
-    replace_in_strings(&mut definition, "__REGION__", &c.region);
+    replace_in_strings(&mut definition, &[("__REGION__", &c.region)]);
 
     let mut statements = vec![
         json!({ "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn }),
@@ -714,16 +714,4 @@ fn merge_next(rule: &Value, next: &str) -> Value {
         o.insert("Next".into(), json!(next));
     }
     rule
-}
-
-/// Replaces `from` with `to` in every string of `v` (keys stay as they are).
-fn replace_in_strings(v: &mut Value, from: &str, to: &str) {
-    match v {
-        Value::String(s) if s.contains(from) => *s = s.replace(from, to),
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|x| replace_in_strings(x, from, to)),
-        Value::Object(o) => o.values_mut().for_each(|x| replace_in_strings(x, from, to)),
-        _ => {}
-    }
 }

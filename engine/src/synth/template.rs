@@ -119,6 +119,23 @@ impl Template {
     }
 }
 
+/// Replaces each `(from, to)` in every string of `v` (keys stay as they are): the failover
+/// definition's region placeholder, and the simulator's `DefinitionSubstitutions`.
+pub(crate) fn replace_in_strings(v: &mut Value, pairs: &[(&str, &str)]) {
+    match v {
+        Value::String(s) => {
+            for (from, to) in pairs {
+                if s.contains(from) {
+                    *s = s.replace(from, to);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| replace_in_strings(x, pairs)),
+        Value::Object(o) => o.values_mut().for_each(|x| replace_in_strings(x, pairs)),
+        _ => {}
+    }
+}
+
 pub(crate) fn r(id: &str) -> Value {
     json!({ "Ref": id })
 }

@@ -326,7 +326,9 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                     (format!("${{{k}}}"), val)
                 })
                 .collect();
-            substitute(&mut def, &subs);
+            let pairs: Vec<(&str, &str)> =
+                subs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            crate::synth::template::replace_in_strings(&mut def, &pairs);
             match asl::parse(&def) {
                 Ok(machine) => w.machines.push(Rc::new(StateMachine {
                     failback: r.logical.to_lowercase().contains("failback")
@@ -458,22 +460,6 @@ fn read_resource(w: &mut World, v: &StackView, r: &Resource) {
                 };
             }
         }
-        _ => {}
-    }
-}
-
-/// Applies `DefinitionSubstitutions` (`${Name}` to its value) in every string of a definition.
-fn substitute(v: &mut Value, subs: &[(String, String)]) {
-    match v {
-        Value::String(s) if s.contains("${") => {
-            for (var, val) in subs {
-                if s.contains(var.as_str()) {
-                    *s = s.replace(var.as_str(), val);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|x| substitute(x, subs)),
-        Value::Object(o) => o.values_mut().for_each(|x| substitute(x, subs)),
         _ => {}
     }
 }
