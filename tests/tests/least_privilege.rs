@@ -223,3 +223,37 @@ fn a_topology_without_writes_keeps_write_access_to_what_it_calls() {
         assert_eq!(f.writes, f.calls, "{}", f.id);
     }
 }
+
+#[test]
+fn backup_restore_grants_the_database_user_before_its_cluster_exists() {
+    // The failover stack's roles stand in secondary-base (IAM's control plane is in us-east-1),
+    // deployed before the restored cluster has a resource id: the grant names this account,
+    // the secondary region and the database user, with any cluster id; nothing else widens.
+    let t = tandem_engine::presets::preset("backup-restore")
+        .unwrap()
+        .topology();
+    let s = synthesize(&t);
+    let stack = |id: &str| &s.stacks.iter().find(|x| x.id == id).unwrap().template;
+    let role = stack("secondary-base")["Resources"]["TradeProcessorFunctionRole"].to_string();
+    let region = &t.secondary.region;
+    assert!(
+        role.contains(&format!(
+            "rds-db:{region}:${{AWS::AccountId}}:dbuser:*/tandem_app"
+        )),
+        "{role}"
+    );
+    assert!(role.contains("dynamodb:PutItem"), "{role}");
+    assert!(!role.contains("\"Resource\":\"*\""), "{role}");
+    // The function in the failover stack takes that role by its ARN, handed over by the plan.
+    let name = format!("{}-{}-trade-processor", t.naming.prefix, t.environment);
+    let function = stack("secondary-app")["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|r| r["Properties"]["FunctionName"] == name.as_str())
+        .unwrap();
+    assert_eq!(
+        function["Properties"]["Role"],
+        serde_json::json!({ "Ref": "TradeProcessorFunctionRoleArn" })
+    );
+}

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::asl::eval::{Call, Integrations};
 use super::run::{Ev, Run};
 use super::violations as v;
-use super::world::{StateMachine, ROUTE53_CONTROL_REGION};
+use super::world::{StateMachine, IAM_CONTROL_REGION, ROUTE53_CONTROL_REGION};
 
 pub(crate) struct Calls<'r, 'a> {
     pub run: &'r mut Run<'a>,
@@ -281,10 +281,16 @@ impl Integrations for Calls<'_, '_> {
                         .map(str::to_string)
                         .or(probe.default_url.clone())
                         .unwrap_or_default();
-                    let healthy = super::people::probe_get(self.run, &probe.region, &url);
+                    // The health body names the region that answered; with `expectRegion`
+                    // only that region counts as healthy (the probe's own rule).
+                    let answered = super::people::probe_get(self.run, &probe.region, &url);
+                    let want = payload.get("expectRegion").and_then(Value::as_str);
+                    let healthy = answered
+                        .as_deref()
+                        .is_some_and(|got| want.is_none_or(|w| w == got));
                     (
-                        json!({"healthy": healthy, "status": if healthy { 200 } else { 0 }}),
-                        !healthy,
+                        json!({"healthy": healthy, "status": if answered.is_some() { 200 } else { 0 }, "region": answered}),
+                        answered.is_none(),
                     )
                 };
                 let after = self.run.d.get("lambda.invoke").max(1)
@@ -340,6 +346,8 @@ impl Integrations for Calls<'_, '_> {
                 };
                 let target = if svc == "route53" {
                     ROUTE53_CONTROL_REGION.to_string()
+                } else if svc == "iam" {
+                    IAM_CONTROL_REGION.to_string()
                 } else {
                     region.clone()
                 };

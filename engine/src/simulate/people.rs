@@ -3,6 +3,7 @@
 
 use super::run::{Ev, Run};
 use super::violations as v;
+use super::world::IAM_CONTROL_REGION;
 
 /// A page reached the operator (an alarm's action on an email-subscribed topic).
 pub(crate) fn paged(r: &mut Run<'_>, alarm: &str) {
@@ -27,36 +28,56 @@ pub(crate) fn act(r: &mut Run<'_>) {
     let pending: Vec<_> =
         r.w.failover_stacks
             .iter()
-            .filter(|(s, _)| !r.w.deployed(s))
+            .filter(|s| !r.w.deployed(&s.id))
             .cloned()
             .collect();
-    if let Some((stack, params)) = pending.first() {
-        for p in params {
+    if let Some(stack) = pending.first() {
+        let here =
+            r.w.stacks
+                .get(&stack.id)
+                .map(|s| s.0.clone())
+                .unwrap_or_default();
+        let fails = |r: &mut Run<'_>, region: &str| {
+            r.log(
+                region,
+                "operator",
+                "deploy.sh --failover fails",
+                &format!("deploy-plan/{}", stack.id),
+            );
+        };
+        for p in &stack.params {
             if let Some((from, region)) = &p.output_of {
                 if !r.w.up(region) {
-                    let m = format!("the failover deploy of `{stack}` reads output `{}` of `{from}` in `{region}`, which is down", p.name);
+                    let m = format!("the failover deploy of `{}` reads output `{}` of `{from}` in `{region}`, which is down", stack.id, p.name);
                     r.violate(
                         &v::DEPENDS_ON_FAILED_REGION,
-                        &format!("deploy-plan/{stack}#{}", p.name),
+                        &format!("deploy-plan/{}#{}", stack.id, p.name),
                         m,
                     );
-                    r.log(
-                        region,
-                        "operator",
-                        "deploy.sh --failover fails",
-                        &format!("deploy-plan/{stack}"),
-                    );
+                    fails(r, region);
                     return;
                 }
             }
         }
-        let region =
-            r.w.stacks
-                .get(stack)
-                .map(|s| s.0.clone())
-                .unwrap_or_default();
+        if let Some(role) = stack.iam.first() {
+            if !r.w.reaches(&here, IAM_CONTROL_REGION) {
+                let m = format!(
+                    "the failover deploy of `{}` creates IAM resources ({}): IAM's control plane is in `{IAM_CONTROL_REGION}`, which `{here}` cannot reach",
+                    stack.id,
+                    stack.iam.join(", ")
+                );
+                r.violate(
+                    &v::DEPENDS_ON_FAILED_REGION,
+                    &format!("{}/{role}", stack.id),
+                    m,
+                );
+                fails(r, IAM_CONTROL_REGION);
+                return;
+            }
+        }
+        let stack = &stack.id;
         r.log(
-            &region,
+            &here,
             "operator",
             "runs deploy.sh --failover",
             &format!("deploy-plan/{stack}"),
@@ -116,8 +137,9 @@ pub(crate) fn resolve(r: &Run<'_>, name: &str) -> Option<String> {
         .map(|x| x.region.clone())
 }
 
-/// An HTTPS GET of a health URL from `from`: a regional API URL or the public name.
-pub(crate) fn probe_get(r: &Run<'_>, from: &str, url: &str) -> bool {
+/// An HTTPS GET of a health URL from `from`: a regional API URL or the public name. `Some`
+/// region that answered healthy, `None` when nothing healthy answered.
+pub(crate) fn probe_get(r: &Run<'_>, from: &str, url: &str) -> Option<String> {
     // A regional API URL names its region; anything else is resolved through DNS.
     let region = match super::world::api_region(url) {
         Some(region) => Some(region),
@@ -130,5 +152,5 @@ pub(crate) fn probe_get(r: &Run<'_>, from: &str, url: &str) -> bool {
             resolve(r, host)
         }
     };
-    region.is_some_and(|region| r.w.api_healthy(&region) && r.w.reaches(from, &region))
+    region.filter(|region| r.w.api_healthy(region) && r.w.reaches(from, region))
 }

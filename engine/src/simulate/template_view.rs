@@ -45,6 +45,9 @@ pub(crate) struct StackView {
     pub resources: Vec<Resource>,
     pub outputs: Map<String, Value>,
     pub params: Vec<ParamOrigin>,
+    /// The logical ids of its IAM resources (roles, policies...): creating them calls IAM's
+    /// control plane, which runs in us-east-1 whatever the stack's region.
+    pub iam: Vec<String>,
 }
 
 impl StackView {
@@ -331,6 +334,15 @@ pub(crate) fn views(stacks: &[InputStack], plan: &DeployPlan) -> Vec<StackView> 
                     .collect()
             })
             .unwrap_or_default();
+        let iam = raw
+            .iter()
+            .filter(|(_, res)| {
+                res.get("Type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|ty| ty.starts_with("AWS::IAM::"))
+            })
+            .map(|(logical, _)| logical.clone())
+            .collect();
         out.push(StackView {
             id: stack.id.clone(),
             region: stack.region.clone(),
@@ -338,6 +350,7 @@ pub(crate) fn views(stacks: &[InputStack], plan: &DeployPlan) -> Vec<StackView> 
             resources,
             outputs,
             params: origins,
+            iam,
         });
     }
     out

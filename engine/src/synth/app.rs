@@ -144,8 +144,36 @@ pub(crate) fn secondary_base(t: &Topology, names: &Names) -> Value {
             "AWS::Backup::BackupVault",
             json!({ "BackupVaultName": names.vault(), "EncryptionKeyArn": ga("Key", "Arn") }),
         );
+        if !secondary_app_standing(t) {
+            restore_role(&mut tpl);
+        }
     }
     tpl.finish("secondary-base", &t.name)
+}
+
+/// Backup & restore: the role AWS Backup restores the copied tables and buckets with, made
+/// before any outage (creating it during one would need IAM's control plane in us-east-1).
+fn restore_role(tpl: &mut Template) {
+    tpl.add(
+        "RestoreRole",
+        "AWS::IAM::Role",
+        json!({
+            "AssumeRolePolicyDocument": { "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": { "Service": "backup.amazonaws.com" },
+                "Action": "sts:AssumeRole",
+            }]},
+            "ManagedPolicyArns": [
+                sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"),
+                sub("arn:${AWS::Partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore"),
+            ],
+        }),
+    );
+    tpl.output(
+        "RestoreRoleArn",
+        ga("RestoreRole", "Arn"),
+        "the role AWS Backup restores tables and buckets with at failover (RUNBOOK.md)",
+    );
 }
 
 /// Backup & restore: the application stack is deployed only at failover, so what pages the

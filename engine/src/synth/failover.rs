@@ -369,7 +369,7 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                 states.insert(
                     "ValidateSecondary".into(),
                     probe_task(
-                        json!({ "url": "${PublicHealthUrl}" }),
+                        json!({ "url": "${PublicHealthUrl}", "expectRegion": t.secondary.region }),
                         json!({ "healthy.$": "$.Payload.healthy", "status.$": "$.Payload.status" }),
                         "$.secondary",
                         "SecondaryAnswers",
@@ -395,7 +395,7 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
                 );
                 states.insert("ValidationFailed".into(), json!({
                     "Type": "Pass",
-                    "Parameters": { "Error": "ValidationFailed", "Cause": format!("{} did not answer healthy through the public name", t.dns.record_name) },
+                    "Parameters": { "Error": "ValidationFailed", "Cause": format!("{} did not answer healthy from {} through the public name", t.dns.record_name, t.secondary.region) },
                     "ResultPath": "$.error",
                     "Next": "NotifyFailure",
                 }));

@@ -17,6 +17,7 @@ mod alerting;
 mod app;
 mod compute;
 mod database;
+mod deploy_script;
 pub(crate) mod dns;
 mod failover;
 mod network;
@@ -24,6 +25,7 @@ mod plan;
 mod probe;
 pub mod quote;
 mod runbook;
+mod standing;
 mod storage;
 pub(crate) mod template;
 
@@ -150,9 +152,12 @@ impl Names {
 /// Synthesizes every template, the deploy plan and the runbook.
 pub fn synthesize(t: &Topology) -> Synthesis {
     let names = Names::new(t);
-    let base = app::secondary_base(t, &names);
+    let mut base = app::secondary_base(t, &names);
     let primary = app::primary(t, &names);
-    let secondary = app::secondary_app(t, &names);
+    let mut secondary = app::secondary_app(t, &names);
+    if !secondary_app_standing(t) {
+        standing::hoist(&mut base, &mut secondary);
+    }
     let stacks = vec![
         stack(t, &names, "secondary-base", Side::Secondary, base),
         stack(t, &names, "primary", Side::Primary, primary),

@@ -40,11 +40,12 @@ pub(crate) fn vpc(
             "Tags": tags(json!(format!("{name}-vpc"))),
         }),
     );
-    // Flow logs to an encrypted log group (CKV2_AWS_11).
+    // Flow logs to an encrypted log group (CKV2_AWS_11). Named, so a role deployed in another
+    // stack beforehand can name it (backup & restore: see `standing`).
     let flow_group = tpl.add(
         "VpcFlowLogGroup",
         "AWS::Logs::LogGroup",
-        json!({ "RetentionInDays": 365, "KmsKeyId": key }),
+        json!({ "LogGroupName": format!("/tandem/{name}/vpc-flow-logs"), "RetentionInDays": 365, "KmsKeyId": key }),
     );
     tpl.add(
         "VpcFlowLogRole",

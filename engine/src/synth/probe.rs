@@ -62,10 +62,20 @@ const { SSMClient, GetParameterCommand } = require("@aws-sdk/client-ssm");
 const cw = new CloudWatchClient({});
 const ssm = new SSMClient({});
 const get = (url) => new Promise((resolve) => {
-  const req = https.get(url, { timeout: 5000 }, (res) => { res.resume(); resolve(res.statusCode); });
-  req.on("timeout", () => { req.destroy(); resolve(0); });
-  req.on("error", () => resolve(0));
+  const req = https.get(url, { timeout: 5000 }, (res) => {
+    let body = "";
+    res.setEncoding("utf8");
+    res.on("data", (chunk) => { if (body.length < 65536) body += chunk; });
+    res.on("end", () => resolve({ status: res.statusCode, body }));
+    res.on("error", () => resolve({ status: 0, body: "" }));
+  });
+  req.on("timeout", () => { req.destroy(); resolve({ status: 0, body: "" }); });
+  req.on("error", () => resolve({ status: 0, body: "" }));
 });
+// The region a health body names ({"region": ...}), or null.
+const regionOf = (body) => {
+  try { return JSON.parse(body).region || null; } catch (e) { return null; }
+};
 const primaryUrl = async () => {
   if (process.env.PRIMARY_HEALTH_URL) return process.env.PRIMARY_HEALTH_URL;
   if (!process.env.PRIMARY_HEALTH_URL_PARAMETER) return "";
@@ -86,12 +96,14 @@ exports.handler = async (event) => {
     return { agrees, answer };
   }
   const url = event.url || await primaryUrl();
-  const status = url ? await get(url) : 0;
-  const healthy = status === 200;
+  const { status, body } = url ? await get(url) : { status: 0, body: "" };
+  const region = regionOf(body);
+  // With expectRegion, only an answer from that region counts (validation after a failover).
+  const healthy = status === 200 && (!event.expectRegion || region === event.expectRegion);
   if (event.metric && url) {
     await cw.send(new PutMetricDataCommand({ Namespace: "Tandem", MetricData: [{ MetricName: "PrimaryHealthy", Dimensions: [{ Name: "Topology", Value: process.env.TOPOLOGY }], Value: healthy ? 1 : 0 }] }));
   }
-  return { healthy, status };
+  return { healthy, status, region };
 };
 "#;
 
@@ -108,7 +120,8 @@ fn probe_reservation(t: &crate::model::Topology) -> Option<u32> {
     (t.workload.lambda_concurrency_limit >= needed).then_some(PROBE_RESERVED_CONCURRENCY)
 }
 
-/// The probe function. `{"url": U}` GETs U; `{"resolve": NAME, "expectRegion": R}` says whether
+/// The probe function. `{"url": U}` GETs U (healthy: 200, and with `"expectRegion": R` a body
+/// naming region R); `{"resolve": NAME, "expectRegion": R}` says whether
 /// NAME resolves to region R's endpoint; `{"metric": true}` probes the primary and records
 /// `Tandem/PrimaryHealthy`.
 pub(crate) fn probe_function(tpl: &mut Template, c: &Ctx<'_>, url: &PrimaryUrl) {

@@ -60,6 +60,36 @@ store_parameter() {
   return "$status"
 }
 
+# stack_status STACK REGION: the stack's status, or nothing when it does not exist.
+stack_status() {
+  aws cloudformation describe-stacks --stack-name "$1" --region "$2" \
+    --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true
+}
+
+# clear_failed STACK REGION: a stack whose first create rolled back cannot be updated, and
+# holds nothing: delete it so the deploy can create it again.
+clear_failed() {
+  if [ "$(stack_status "$1" "$2")" = ROLLBACK_COMPLETE ]; then
+    printf 'deploy.sh: %s in %s rolled back its first create; deleting it first\n' "$1" "$2" >&2
+    aws cloudformation delete-stack --stack-name "$1" --region "$2"
+    aws cloudformation wait stack-delete-complete --stack-name "$1" --region "$2"
+  fi
+}
+
+# stack_parameter STACK REGION KEY: the value a deployed stack was given, or nothing.
+stack_parameter() {
+  local value
+  case "$(stack_status "$1" "$2")" in
+    "" | None | ROLLBACK_COMPLETE | DELETE_COMPLETE) return 0 ;;
+  esac
+  value="$(aws cloudformation describe-stacks --stack-name "$1" --region "$2" \
+    --query "Stacks[0].Parameters[?ParameterKey=='$3'].ParameterValue | [0]" \
+    --output text)" || return 0
+  if [ -n "$value" ] && [ "$value" != "None" ]; then
+    printf '%s\n' "$value"
+  fi
+}
+
 # latest_recovery_point VAULT REGION TYPE: the newest completed recovery point of TYPE.
 latest_recovery_point() {
   local arn
@@ -92,6 +122,7 @@ BUCKET_US_EAST_2=trading-br-prod-artifacts-us-east-2-"$ACCOUNT_ID"
 # Stage 1: trading-br-prod-secondary-base in us-east-2: the replica buckets, the event bus, the key and the failover switch alarm must exist before the primary uses them
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_2" us-east-2
+  clear_failed trading-br-prod-secondary-base us-east-2
   aws cloudformation deploy \
     --stack-name trading-br-prod-secondary-base --region us-east-2 \
     --template-file secondary-base.template.json \
@@ -105,6 +136,7 @@ fi
 # Stage 2: trading-br-prod-primary in us-east-1: the global cluster and the global table are created here, with the secondary's key
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_1" us-east-1
+  clear_failed trading-br-prod-primary us-east-1
   SECONDARY_BASE_KMSKEYARN="$(output trading-br-prod-secondary-base us-east-2 KmsKeyArn)"
   aws cloudformation deploy \
     --stack-name trading-br-prod-primary --region us-east-1 \
@@ -122,21 +154,40 @@ fi
 # Stage 3: trading-br-prod-secondary-app in us-east-2: deployed at failover from this region alone: the database is restored from the newest Aurora recovery point copied here
 if [ "$MODE" = --failover ]; then
   ensure_bucket "$BUCKET_US_EAST_2" us-east-2
+  clear_failed trading-br-prod-secondary-app us-east-2
   SECONDARY_BASE_KMSKEYARN="$(output trading-br-prod-secondary-base us-east-2 KmsKeyArn)"
+  if [ -z "${SNAPSHOT_ARN:-}" ]; then
+    SNAPSHOT_ARN="$(stack_parameter trading-br-prod-secondary-app us-east-2 SnapshotIdentifier)"
+  fi
   if [ -z "${SNAPSHOT_ARN:-}" ]; then
     SNAPSHOT_ARN="$(latest_recovery_point trading-br-prod-vault us-east-2 Aurora)"
   fi
   SECONDARY_BASE_PAGINGTOPICARN="$(output trading-br-prod-secondary-base us-east-2 PagingTopicArn)"
+  SECONDARY_BASE_APIGATEWAYCLOUDWATCHROLEARN="$(output trading-br-prod-secondary-base us-east-2 ApiGatewayCloudWatchRoleArn)"
+  SECONDARY_BASE_FAILOVERROLEARN="$(output trading-br-prod-secondary-base us-east-2 FailoverRoleArn)"
+  SECONDARY_BASE_FAILOVERVALIDATORFUNCTIONROLEARN="$(output trading-br-prod-secondary-base us-east-2 FailoverValidatorFunctionRoleArn)"
+  SECONDARY_BASE_FUNCTIONDEADLETTERQUEUEARN="$(output trading-br-prod-secondary-base us-east-2 FunctionDeadLetterQueueArn)"
+  SECONDARY_BASE_HEALTHCHECKFUNCTIONROLEARN="$(output trading-br-prod-secondary-base us-east-2 HealthCheckFunctionRoleArn)"
+  SECONDARY_BASE_MONITORINGROLEARN="$(output trading-br-prod-secondary-base us-east-2 MonitoringRoleArn)"
+  SECONDARY_BASE_TRADEPROCESSORFUNCTIONROLEARN="$(output trading-br-prod-secondary-base us-east-2 TradeProcessorFunctionRoleArn)"
+  SECONDARY_BASE_VPCFLOWLOGROLEARN="$(output trading-br-prod-secondary-base us-east-2 VpcFlowLogRoleArn)"
   aws cloudformation deploy \
     --stack-name trading-br-prod-secondary-app --region us-east-2 \
     --template-file secondary-app.template.json \
     --s3-bucket "$BUCKET_US_EAST_2" --s3-prefix trading-br-prod-secondary-app \
     --no-fail-on-empty-changeset \
-    --capabilities CAPABILITY_IAM \
     --parameter-overrides \
       KmsKeyArn="$SECONDARY_BASE_KMSKEYARN" \
       SnapshotIdentifier="$SNAPSHOT_ARN" \
-      PagingTopicArn="$SECONDARY_BASE_PAGINGTOPICARN"
+      PagingTopicArn="$SECONDARY_BASE_PAGINGTOPICARN" \
+      ApiGatewayCloudWatchRoleArn="$SECONDARY_BASE_APIGATEWAYCLOUDWATCHROLEARN" \
+      FailoverRoleArn="$SECONDARY_BASE_FAILOVERROLEARN" \
+      FailoverValidatorFunctionRoleArn="$SECONDARY_BASE_FAILOVERVALIDATORFUNCTIONROLEARN" \
+      FunctionDeadLetterQueueArn="$SECONDARY_BASE_FUNCTIONDEADLETTERQUEUEARN" \
+      HealthCheckFunctionRoleArn="$SECONDARY_BASE_HEALTHCHECKFUNCTIONROLEARN" \
+      MonitoringRoleArn="$SECONDARY_BASE_MONITORINGROLEARN" \
+      TradeProcessorFunctionRoleArn="$SECONDARY_BASE_TRADEPROCESSORFUNCTIONROLEARN" \
+      VpcFlowLogRoleArn="$SECONDARY_BASE_VPCFLOWLOGROLEARN"
 fi
 
 # Teardown, in this order (see deploy-plan.json notes first):

@@ -60,6 +60,36 @@ store_parameter() {
   return "$status"
 }
 
+# stack_status STACK REGION: the stack's status, or nothing when it does not exist.
+stack_status() {
+  aws cloudformation describe-stacks --stack-name "$1" --region "$2" \
+    --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true
+}
+
+# clear_failed STACK REGION: a stack whose first create rolled back cannot be updated, and
+# holds nothing: delete it so the deploy can create it again.
+clear_failed() {
+  if [ "$(stack_status "$1" "$2")" = ROLLBACK_COMPLETE ]; then
+    printf 'deploy.sh: %s in %s rolled back its first create; deleting it first\n' "$1" "$2" >&2
+    aws cloudformation delete-stack --stack-name "$1" --region "$2"
+    aws cloudformation wait stack-delete-complete --stack-name "$1" --region "$2"
+  fi
+}
+
+# stack_parameter STACK REGION KEY: the value a deployed stack was given, or nothing.
+stack_parameter() {
+  local value
+  case "$(stack_status "$1" "$2")" in
+    "" | None | ROLLBACK_COMPLETE | DELETE_COMPLETE) return 0 ;;
+  esac
+  value="$(aws cloudformation describe-stacks --stack-name "$1" --region "$2" \
+    --query "Stacks[0].Parameters[?ParameterKey=='$3'].ParameterValue | [0]" \
+    --output text)" || return 0
+  if [ -n "$value" ] && [ "$value" != "None" ]; then
+    printf '%s\n' "$value"
+  fi
+}
+
 # latest_recovery_point VAULT REGION TYPE: the newest completed recovery point of TYPE.
 latest_recovery_point() {
   local arn
@@ -96,6 +126,7 @@ BUCKET_US_EAST_2=trading-ws-prod-artifacts-us-east-2-"$ACCOUNT_ID"
 # Stage 1: trading-ws-prod-secondary-base in us-east-2: the replica buckets, the event bus, the key and the failover switch alarm must exist before the primary uses them
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_2" us-east-2
+  clear_failed trading-ws-prod-secondary-base us-east-2
   aws cloudformation deploy \
     --stack-name trading-ws-prod-secondary-base --region us-east-2 \
     --template-file secondary-base.template.json \
@@ -107,6 +138,7 @@ fi
 # Stage 2: trading-ws-prod-primary in us-east-1: the global cluster and the global table are created here, with the secondary's key
 if [ "$MODE" = standing ]; then
   ensure_bucket "$BUCKET_US_EAST_1" us-east-1
+  clear_failed trading-ws-prod-primary us-east-1
   SECONDARY_BASE_KMSKEYARN="$(output trading-ws-prod-secondary-base us-east-2 KmsKeyArn)"
   aws cloudformation deploy \
     --stack-name trading-ws-prod-primary --region us-east-1 \
@@ -123,6 +155,7 @@ fi
 
 # Stage 3: trading-ws-prod-secondary-app in us-east-2: the secondary cluster can join the global cluster only once it exists
 if [ "$MODE" = standing ]; then
+  clear_failed trading-ws-prod-secondary-app us-east-2
   SECONDARY_BASE_KMSKEYARN="$(output trading-ws-prod-secondary-base us-east-2 KmsKeyArn)"
   SECONDARY_BASE_FUNCTIONSECURITYGROUPID="$(output trading-ws-prod-secondary-base us-east-2 FunctionSecurityGroupId)"
   SECONDARY_BASE_DATABASESECURITYGROUPID="$(output trading-ws-prod-secondary-base us-east-2 DatabaseSecurityGroupId)"

@@ -81,7 +81,7 @@ impl Run<'_> {
         let Some(url) = input_url.or(default_url).filter(|u| !u.is_empty()) else {
             return;
         };
-        let healthy = crate::simulate::people::probe_get(self, &region, &url);
+        let healthy = crate::simulate::people::probe_get(self, &region, &url).is_some();
         self.w
             .metrics
             .entry((region, "PrimaryHealthy".into()))

@@ -69,7 +69,11 @@ pub(crate) fn build(
         w.stacks
             .insert(v.id.clone(), (v.region.clone(), v.standing));
         if !v.standing {
-            w.failover_stacks.push((v.id.clone(), v.params.clone()));
+            w.failover_stacks.push(super::FailoverStack {
+                id: v.id.clone(),
+                params: v.params.clone(),
+                iam: v.iam.clone(),
+            });
         }
         for r in &v.resources {
             read_resource(&mut w, v, r);

@@ -15,6 +15,19 @@ use super::asl::Machine;
 
 /// Route 53's control plane (changes to records and health checks) runs in us-east-1.
 pub(crate) const ROUTE53_CONTROL_REGION: &str = "us-east-1";
+/// IAM's control plane (creating roles and policies, by CloudFormation or an SDK call) runs
+/// in us-east-1 too; its data plane (signing, assuming existing roles) is in every region.
+pub(crate) const IAM_CONTROL_REGION: &str = "us-east-1";
+
+/// A stack the operator deploys at failover.
+#[derive(Debug, Clone)]
+pub(crate) struct FailoverStack {
+    pub id: String,
+    /// The parameters it reads.
+    pub params: Vec<super::template_view::ParamOrigin>,
+    /// Its IAM resources (logical ids), created through IAM's control plane.
+    pub iam: Vec<String>,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum CheckKind {
@@ -183,7 +196,7 @@ pub(crate) struct World {
     /// Topics with an email subscription (a person reads them).
     pub paging_topics: Vec<String>,
     /// Stacks the operator deploys at failover, with the parameters they read.
-    pub failover_stacks: Vec<(String, Vec<super::template_view::ParamOrigin>)>,
+    pub failover_stacks: Vec<FailoverStack>,
     /// Regions whose API health function answers healthy only when its database does.
     pub health_checks_db: Vec<String>,
     /// SSM parameters `deploy.sh` stores (name -> value, an earlier stage's output).

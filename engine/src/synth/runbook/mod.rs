@@ -5,6 +5,8 @@
 
 use std::fmt::Write;
 
+mod restore;
+
 use super::compute::{DB_READ_USER, DB_WRITE_USER};
 use super::dns::has_api;
 use super::quote::{markdown_code, shell};
@@ -14,6 +16,9 @@ use crate::model::{DatabaseAction, Decision, Step, Topology};
 
 /// A shell word for an ARN with the account id from `$ACCOUNT_ID` between two fixed parts.
 fn with_account(before: &str, after: &str) -> String {
+    if after.is_empty() {
+        return format!("{}\"$ACCOUNT_ID\"", shell(before));
+    }
     format!("{}\"$ACCOUNT_ID\"{}", shell(before), shell(after))
 }
 
@@ -120,6 +125,9 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
         );
     }
     if !standing {
+        if let Some(line) = restore::before(t) {
+            let _ = writeln!(out, "{line}");
+        }
         let _ = writeln!(
             out,
             "- Check that recovery points reach {s}: {} names a recent Aurora recovery point.",
@@ -187,7 +195,9 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
                         "--query 'Stacks[0].StackStatus' --output text"
                     ])
                 );
-                step(&mut out, format!("Restore the tables and buckets from their copied recovery points (listed by {}) with `aws backup start-restore-job`, into the names the functions use ({}).", code(&["aws backup list-recovery-points-by-backup-vault --region", &qs, "--backup-vault-name", &shell(&names.vault())]), t.tables.iter().map(|x| md(&names.of(&x.id))).collect::<Vec<_>>().join(", ")));
+                if let Some(text) = restore::restore_step(t, names) {
+                    step(&mut out, text);
+                }
             }
             step(
                 &mut out,
@@ -261,7 +271,7 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
                 line(&mut out, format!("publishes `Tandem/FailoverSwitch` = 1 in {s}: the alarm {} fires and Route 53 answers {} with the SECONDARY record", md(&switch_alarm), md(&t.dns.record_name)));
             }
             Step::Validate if api.is_some() => {
-                line(&mut out, format!("probes {} through DNS, as a client does, retrying until the TTL has passed; no healthy answer stops the run and alerts", md(&api.map(|a| super::dns::public_health_url(t, a)).unwrap_or_default())));
+                line(&mut out, format!("probes {} through DNS, as a client does, retrying until the TTL has passed; only a healthy answer naming {s} counts, and none stops the run and alerts", md(&api.map(|a| super::dns::public_health_url(t, a)).unwrap_or_default())));
             }
             _ => {}
         }
@@ -340,6 +350,9 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
         }
     }
 
+    if let Some(section) = restore::secondary_outage(t, names) {
+        let _ = writeln!(out, "{section}");
+    }
     let _ = writeln!(out, "## Fail back\n");
     let _ = writeln!(out, "Once {p} is healthy again:\n");
     let mut m = 0;
@@ -392,18 +405,7 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
         );
     }
     if !standing {
-        back(
-            &mut out,
-            format!(
-                "Delete the {s} application once DNS is back: {}.",
-                code(&[
-                    "aws cloudformation delete-stack --region",
-                    &qs,
-                    "--stack-name",
-                    &shell(&app_stack)
-                ])
-            ),
-        );
+        back(&mut out, restore::delete_app(t, names, &app_stack));
     }
     back(
         &mut out,
