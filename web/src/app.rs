@@ -4,7 +4,6 @@
 use gloo::events::{EventListener, EventListenerOptions};
 use tandem_engine::editor::Group;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::cost::Cost;
@@ -18,11 +17,10 @@ use crate::components::summary::Summary;
 use crate::components::tabs::{tab_list, Tab};
 use crate::components::templates::Templates;
 use crate::components::tradeoffs::Tradeoffs;
+use crate::services::dom::focus_element;
+use crate::services::file::read_web_file;
 use crate::services::{share, storage};
-use crate::state::{Action, Banner, State, View};
-
-/// The console's state, shared through a context.
-pub type StateHandle = UseReducerHandle<State>;
+use crate::state::{Action, Banner, State, StateHandle, View};
 
 /// Where the console starts: a shared link, else the autosave, else the reference topology,
 /// on the view shown last. A link opened over saved work keeps that work restorable; a link
@@ -63,60 +61,6 @@ fn initial() -> State {
         state.view = view;
     }
     state
-}
-
-/// A path and its enclosing paths, nearest first:
-/// `functions[0].calls[4]` -> `functions[0].calls[4]`, `functions[0].calls`, `functions[0]`, `functions`.
-pub fn path_and_parents(path: &str) -> Vec<String> {
-    let mut out = vec![path.to_string()];
-    let mut p = path.to_string();
-    while let Some(i) = p.rfind(['.', '[']) {
-        p.truncate(i);
-        if p.is_empty() {
-            break;
-        }
-        out.push(p.clone());
-    }
-    out
-}
-
-/// Focuses and shows the field at this path, or the nearest enclosing one that is on screen
-/// (a finding about one entry of a list shows the list).
-pub fn focus_element(path: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(el) = path_and_parents(path)
-        .iter()
-        .find_map(|p| document.get_element_by_id(p))
-    else {
-        return;
-    };
-    let options = web_sys::ScrollIntoViewOptions::new();
-    options.set_block(web_sys::ScrollLogicalPosition::Center);
-    el.scroll_into_view_with_scroll_into_view_options(&options);
-    if let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
-        let _ = h.focus();
-    }
-}
-
-/// Reads the first file chosen in `input` as text.
-pub fn read_file(input: &HtmlInputElement, done: impl FnOnce(String, String) + 'static) {
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
-        return;
-    };
-    read_web_file(file, done);
-}
-
-pub fn read_web_file(file: web_sys::File, done: impl FnOnce(String, String) + 'static) {
-    let file = gloo::file::File::from(file);
-    yew::platform::spawn_local(async move {
-        let name = file.name();
-        match gloo::file::futures::read_as_text(&file).await {
-            Ok(text) => done(name, text),
-            Err(e) => done(name, format!("<unreadable file: {e}>")),
-        }
-    });
 }
 
 /// The history action a key press asks for: Ctrl+Z undo; Ctrl+Shift+Z and Ctrl+Y redo (Cmd on
@@ -367,22 +311,5 @@ pub fn App() -> Html {
                 <footer class="foot">{ "Everything runs in this page: no server, no AWS credentials, nothing leaves the browser. Drop a topology JSON file anywhere to import it." }</footer>
             </div>
         </ContextProvider<StateHandle>>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn paths_climb_to_their_parents() {
-        assert_eq!(
-            super::path_and_parents("functions[0].calls[4]"),
-            [
-                "functions[0].calls[4]",
-                "functions[0].calls",
-                "functions[0]",
-                "functions"
-            ]
-        );
-        assert_eq!(super::path_and_parents("name"), ["name"]);
     }
 }

@@ -11,6 +11,7 @@ use tandem_engine::editor::Group;
 use tandem_engine::presets;
 use tandem_engine::rules::{apply_fix, CheckReport, Edit, Fix};
 use tandem_engine::{analyze, PriceTable, Topology};
+use yew::functional::UseReducerHandle;
 use yew::Reducible;
 
 /// How many past topologies undo keeps.
@@ -121,6 +122,9 @@ pub struct State {
     /// The work a shared link replaced, until it is restored or another link opens.
     pub stashed: Option<Topology>,
 }
+
+/// The console's state, shared through a context.
+pub type StateHandle = UseReducerHandle<State>;
 
 impl State {
     pub fn new(topology: Topology, banner: Option<Banner>) -> State {

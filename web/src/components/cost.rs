@@ -6,8 +6,7 @@ use tandem_engine::model::Side;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::StateHandle;
-use crate::state::Action;
+use crate::state::{Action, StateHandle};
 
 #[component]
 pub fn Cost() -> Html {
@@ -32,7 +31,7 @@ pub fn Cost() -> Html {
         let state = state.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            crate::app::read_file(&input, {
+            crate::services::file::read_file(&input, {
                 let state = state.clone();
                 move |name, text| state.dispatch(Action::Prices { text, name })
             });

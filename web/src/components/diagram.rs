@@ -7,8 +7,7 @@ use tandem_engine::network::plan_subnets;
 use tandem_engine::rules::{CheckReport, Severity};
 use yew::prelude::*;
 
-use crate::app::StateHandle;
-use crate::state::Action;
+use crate::state::{Action, StateHandle};
 
 /// The drawing's size in CSS pixels: drawn at 1:1 (scrolling sideways in a narrow window)
 /// so its 13 px text stays 13 px at any window width.

@@ -7,11 +7,10 @@ use tandem_engine::editor::{field_kind, new_item, optional_fields, variant_of, F
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::StateHandle;
 use crate::labels::{
     choice_title, duration_text, field_label, label, name, parse_duration, unit, Unit,
 };
-use crate::state::{Action, Typed};
+use crate::state::{Action, StateHandle, Typed};
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -38,7 +37,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         let focus = state.focus.clone();
         use_effect_with(focus, |focus| {
             if let Some((path, _)) = focus {
-                crate::app::focus_element(path);
+                crate::services::dom::focus_element(path);
             }
         });
     }

@@ -5,8 +5,7 @@ use tandem_engine::rules::{Area, Finding, Severity};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::StateHandle;
-use crate::state::Action;
+use crate::state::{Action, StateHandle};
 
 const AREAS: [Area; 6] = [
     Area::Topology,
@@ -143,9 +142,9 @@ fn FindingItem(props: &FindingProps) -> Html {
         use_effect_with(*suppressing, move |on| {
             let was = std::mem::replace(&mut *opened.borrow_mut(), *on);
             if *on {
-                crate::app::focus_element(&reason_id);
+                crate::services::dom::focus_element(&reason_id);
             } else if was {
-                crate::app::focus_element(&button_id);
+                crate::services::dom::focus_element(&button_id);
             }
         });
     }

@@ -4,9 +4,8 @@ use tandem_engine::presets::PRESETS;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::StateHandle;
 use crate::services::{download::download, share};
-use crate::state::{Action, Banner};
+use crate::state::{Action, Banner, StateHandle};
 
 #[component]
 pub fn Header() -> Html {
@@ -31,7 +30,7 @@ pub fn Header() -> Html {
         let state = state.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            crate::app::read_file(&input, {
+            crate::services::file::read_file(&input, {
                 let state = state.clone();
                 move |name, text| {
                     state.dispatch(Action::Import {

@@ -3,8 +3,7 @@
 use tandem_engine::analysis::{bound_text, human_seconds};
 use yew::prelude::*;
 
-use crate::app::StateHandle;
-use crate::state::Action;
+use crate::state::{Action, StateHandle};
 
 const COLORS: [&str; 7] = [
     "#1f77b4", "#e07b00", "#7b4fb8", "#2a9d8f", "#c62828", "#5b6b7b", "#8c6d31",

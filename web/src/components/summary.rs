@@ -2,7 +2,7 @@ use tandem_engine::analysis::{bound_text, human_seconds, usd};
 use tandem_engine::rules::Severity;
 use yew::prelude::*;
 
-use crate::app::StateHandle;
+use crate::state::StateHandle;
 
 /// The four numbers a team looks at first: findings, RPO, RTO and monthly cost.
 #[component]

@@ -10,10 +10,9 @@ use std::rc::Rc;
 use tandem_engine::synth::{synthesize, OutputFile, TemplateFormat};
 use yew::prelude::*;
 
-use crate::app::StateHandle;
 use crate::components::tabs::{tab_list, Tab};
 use crate::services::download::{download, mime_of, zip};
-use crate::state::{Action, Banner};
+use crate::state::{Action, Banner, StateHandle};
 use tandem_engine::synth::quote::{file_name, zip_path};
 
 /// The stacks, in deploy order.

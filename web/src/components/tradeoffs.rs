@@ -9,8 +9,7 @@ use tandem_engine::rules::Edit;
 use tandem_engine::Fix;
 use yew::prelude::*;
 
-use crate::app::StateHandle;
-use crate::state::Action;
+use crate::state::{Action, StateHandle};
 
 fn rpo(s: Option<f64>) -> String {
     s.map_or("unbounded".into(), human_seconds)

@@ -19,8 +19,7 @@ use tandem_engine::Topology;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::StateHandle;
-use crate::state::Action;
+use crate::state::{Action, StateHandle};
 
 thread_local! {
     /// The last simulation, so reopening the view on the same topology and scenario costs
