@@ -94,7 +94,7 @@ pub(crate) fn hoist(base: &mut Value, app: &mut Value) {
         res.shift_remove(id);
     }
     // Every reference the app makes to what moved becomes a parameter from a base output.
-    let mut wanted: BTreeMap<String, Value> = BTreeMap::new();
+    let mut wanted: BTreeMap<String, Handover> = BTreeMap::new();
     let mut rewrite = Rewrite {
         moved: &moved,
         kinds: &kinds,
@@ -123,37 +123,46 @@ pub(crate) fn hoist(base: &mut Value, app: &mut Value) {
     if wanted.is_empty() {
         return;
     }
-    let params = app
+    if let Some(Value::Object(params)) = app
         .as_object_mut()
-        .map(|o| o.entry("Parameters").or_insert_with(|| json!({})));
-    if let Some(Value::Object(params)) = params {
-        for name in wanted.keys() {
-            let mut spec = json!({ "Type": "String", "Description": format!("{name} output of the secondary-base stack") });
-            let service = wanted
-                .get(name)
-                .and_then(|v| v.get("service"))
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            if !service.is_empty() {
-                spec["AllowedPattern"] = json!(format!("^arn:aws[a-z-]*:{service}:.+$"));
-            }
-            params.insert(name.clone(), spec);
-        }
-    }
-    if let Some(outputs) = base.as_object_mut().map(|o| {
-        o.entry("Outputs")
-            .or_insert_with(|| Value::Object(Map::new()))
-    }) {
-        if let Value::Object(outputs) = outputs {
-            for (name, how) in &wanted {
-                let value = how.get("value").cloned().unwrap_or(Value::Null);
-                outputs.insert(
-                    name.clone(),
-                    json!({ "Description": format!("for the failover stack: {}", how.get("what").and_then(Value::as_str).unwrap_or("")), "Value": value }),
+        .map(|o| o.entry("Parameters").or_insert_with(|| json!({})))
+    {
+        for (name, h) in &wanted {
+            let mut spec = Map::new();
+            spec.insert("Type".into(), json!("String"));
+            spec.insert(
+                "Description".into(),
+                json!(format!("{name} output of the secondary-base stack")),
+            );
+            if !h.service.is_empty() {
+                spec.insert(
+                    "AllowedPattern".into(),
+                    json!(format!("^arn:aws[a-z-]*:{}:.+$", h.service)),
                 );
             }
+            params.insert(name.clone(), Value::Object(spec));
         }
     }
+    if let Some(Value::Object(outputs)) = base
+        .as_object_mut()
+        .map(|o| o.entry("Outputs").or_insert_with(|| json!({})))
+    {
+        for (name, h) in wanted {
+            outputs.insert(
+                name,
+                json!({ "Description": format!("for the failover stack: {}", h.what), "Value": h.value }),
+            );
+        }
+    }
+}
+
+/// A value the base hands the failover stack: an output there, a parameter here.
+struct Handover {
+    value: Value,
+    /// What it is, for the output's description (`FailoverRole Arn`).
+    what: String,
+    /// The ARN's service (`iam`), for the parameter's pattern; empty when not an ARN.
+    service: String,
 }
 
 fn resources(t: &Value) -> Option<Map<String, Value>> {
@@ -322,8 +331,8 @@ struct Rewrite<'a> {
     moved: &'a BTreeMap<String, String>,
     /// The resource type of each moved id.
     kinds: &'a BTreeMap<String, String>,
-    /// Parameter name -> `{ value, what, service }` for the base's output.
-    wanted: &'a mut BTreeMap<String, Value>,
+    /// Parameter name -> what the base's output of that name holds.
+    wanted: &'a mut BTreeMap<String, Handover>,
 }
 
 impl Rewrite<'_> {
@@ -338,8 +347,10 @@ impl Rewrite<'_> {
             (Some("Arn"), Some(ty)) => service_of(ty),
             _ => String::new(),
         };
-        self.wanted.entry(name.clone()).or_insert_with(|| {
-            json!({ "value": value, "what": format!("{base_id} {}", attr.unwrap_or("Ref")), "service": service })
+        self.wanted.entry(name.clone()).or_insert_with(|| Handover {
+            value,
+            what: format!("{base_id} {}", attr.unwrap_or("Ref")),
+            service,
         });
         Some(name)
     }
