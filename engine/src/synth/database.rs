@@ -147,7 +147,7 @@ pub(super) fn database_primary(
                 "StorageEncrypted": db.storage_encrypted,
                 "DeletionProtection": db.deletion_protection,
             }),
-            json!({ "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain" }),
+            json!({ "DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain" }),
         );
         p.insert("GlobalClusterIdentifier".into(), r("GlobalCluster"));
         tpl.output(
@@ -283,7 +283,7 @@ pub(super) fn global_table(tpl: &mut Template, c: &Ctx<'_>, table: &Table, secon
         &id,
         "AWS::DynamoDB::GlobalTable",
         props,
-        json!({ "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain" }),
+        json!({ "DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain" }),
     );
     tpl.output(
         &format!("{id}Name"),

@@ -10,7 +10,7 @@ use super::network::assume;
 use super::probe;
 use super::secondary_app_standing;
 use super::template::{ga, logical, r, replace_in_strings, sub, Template};
-use crate::model::{DatabaseAction, Decision, PromotionWait, Step};
+use crate::model::{DatabaseAction, Decision, PromotionWait, Side, Step};
 
 /// Errors every Task retries, with backoff: throttling and transient service errors.
 fn retry() -> Value {
@@ -462,7 +462,23 @@ pub(crate) fn state_machine(tpl: &mut Template, c: &Ctx<'_>, in_secondary: bool)
         if t.failover.wildcard_permissions {
             statements.push(json!({ "Effect": "Allow", "Action": ["rds:*"], "Resource": "*" }));
         } else {
-            statements.push(json!({ "Effect": "Allow", "Action": [action, "rds:DescribeGlobalClusters"], "Resource": [global, ga("DatabaseCluster", "DBClusterArn")] }));
+            // The global cluster, this region's cluster (the target) and the other region's
+            // (the writer being replaced): the service authorization reference lists `cluster`
+            // and `global-cluster` for both actions without saying which member it checks, so
+            // the grant names every member by its exact ARN rather than leave it to a drill.
+            let mut members = vec![global, ga("DatabaseCluster", "DBClusterArn")];
+            if t.global_database().is_some() {
+                let other = match c.side {
+                    Side::Secondary => &t.primary.region,
+                    Side::Primary => &t.secondary.region,
+                };
+                members.push(sub(&format!(
+                    "arn:${{AWS::Partition}}:rds:{other}:{}:cluster:{}",
+                    c.names.account(),
+                    c.names.cluster(other)
+                )));
+            }
+            statements.push(json!({ "Effect": "Allow", "Action": [action, "rds:DescribeGlobalClusters"], "Resource": members }));
             if headless {
                 // What `CreateDBInstance` authorizes for this request (service authorization
                 // reference, Amazon RDS): the new instance (`db`, required), the cluster it

@@ -40,13 +40,19 @@ pub(crate) fn vpc(
             "Tags": tags(json!(format!("{name}-vpc"))),
         }),
     );
-    // Flow logs to an encrypted log group (CKV2_AWS_11). Named, so a role deployed in another
-    // stack beforehand can name it (backup & restore: see `standing`).
-    let flow_group = tpl.add(
-        "VpcFlowLogGroup",
-        "AWS::Logs::LogGroup",
-        json!({ "LogGroupName": format!("/tandem/{name}/vpc-flow-logs"), "RetentionInDays": 365, "KmsKeyId": key }),
-    );
+    // Flow logs to an encrypted log group (CKV2_AWS_11). Named only in a stack deployed at
+    // failover, whose role stands in another stack beforehand and must name it (`standing`);
+    // elsewhere a new name would make CloudFormation replace a standing group and its logs.
+    let mut group = json!({ "RetentionInDays": 365, "KmsKeyId": key });
+    if side == Side::Secondary && !super::secondary_app_standing(t) {
+        if let Some(o) = group.as_object_mut() {
+            o.insert(
+                "LogGroupName".into(),
+                json!(format!("/tandem/{name}/vpc-flow-logs")),
+            );
+        }
+    }
+    let flow_group = tpl.add("VpcFlowLogGroup", "AWS::Logs::LogGroup", group);
     tpl.add(
         "VpcFlowLogRole",
         "AWS::IAM::Role",

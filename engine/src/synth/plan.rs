@@ -189,7 +189,7 @@ pub(crate) fn plan(t: &Topology, names: &Names, stacks: &[Stack]) -> DeployPlan 
     if t.database.as_ref().is_some_and(|d| d.deletion_protection) {
         notes.push("Teardown: turn off deletion protection on both clusters and the global cluster first; remove the secondary cluster from the global cluster before deleting the primary.".into());
     }
-    notes.push("Buckets, the global table, the global cluster and the keys are retained on delete (DeletionPolicy: Retain); delete them deliberately.".into());
+    notes.push("Buckets, the global table, the global cluster and the keys are retained when their stack is deleted (DeletionPolicy: RetainExceptOnCreate); delete them deliberately. A first create that rolls back removes them, so deploy.sh can delete that stack and create it again without finding their names taken.".into());
     DeployPlan {
         stages,
         teardown,

@@ -41,7 +41,7 @@ pub(super) fn kms_key(tpl: &mut Template, c: &Ctx<'_>) {
             },
             "Tags": tags(json!(c.names.of("key"))),
         }),
-        json!({ "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain" }),
+        json!({ "DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain" }),
     );
     tpl.add(
         "KeyAlias",
@@ -66,7 +66,7 @@ pub(super) fn access_log_bucket(tpl: &mut Template, c: &Ctx<'_>) {
             "LifecycleConfiguration": { "Rules": [{ "Id": "expire-logs", "Status": "Enabled", "ExpirationInDays": 365, "NoncurrentVersionExpiration": { "NoncurrentDays": 30 } }] },
             "Tags": tags(sub(&name)),
         }),
-        json!({ "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain" }),
+        json!({ "DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain" }),
     );
     tpl.add(
         "AccessLogBucketPolicy",
@@ -202,7 +202,7 @@ pub(super) fn bucket(tpl: &mut Template, c: &Ctx<'_>, b: &Bucket, replica: bool)
         &id,
         "AWS::S3::Bucket",
         Value::Object(props),
-        json!({ "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain" }),
+        json!({ "DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain" }),
     );
     tpl.add(
         &format!("{id}Policy"),

@@ -1,7 +1,10 @@
-//! The diagram's colours mean what its legend says, its text is readable, and the RTO chart's
-//! labels are never clipped.
+//! The diagram's colours mean what its legend says, its text is readable, it zooms and pans by
+//! mouse and keyboard, and the RTO chart's labels are never clipped.
 
 use super::super::e2e_support::Session;
+
+/// WebDriver's ArrowRight key.
+const ARROW_RIGHT: char = '\u{e014}';
 
 /// Elements of the diagram drawn in amber (a hue between orange and yellow, saturated) that
 /// are not part of something with a warning finding; and how many amber ones there are.
@@ -68,6 +71,73 @@ async fn the_diagram_is_amber_only_where_there_is_a_warning_and_readable_at_any_
         .await;
     assert!(overflow <= 1.0, "the page scrolls sideways by {overflow}px");
     s.screenshot("15-diagram-420").await;
+    s.assert_no_console_errors().await;
+    s.stop().await;
+}
+
+/// The canvas's horizontal scroll, in CSS pixels.
+const SCROLLED: &str = "return document.querySelector('#diagram .diagram-scroll').scrollLeft;";
+
+#[tokio::test]
+#[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
+async fn the_diagram_zooms_and_pans_by_mouse_and_keyboard() {
+    let s = Session::start().await;
+    s.client.set_window_size(900, 900).await.unwrap();
+    s.click("#tab-diagram").await;
+    s.wait_for("#diagram svg").await;
+    let width = "return document.querySelector('#diagram svg').getBoundingClientRect().width;";
+    assert_eq!(s.js_number(width).await.round(), 1300.0);
+    assert_eq!(s.text("#diagram-zoom-level").await, "100%");
+    // The buttons: in, and the text grows with it.
+    s.click("#diagram-zoom-in").await;
+    s.wait_text("#diagram-zoom-level", "125%").await;
+    assert_eq!(s.js_number(width).await.round(), 1625.0);
+    let smallest = s.js_number(SMALLEST).await;
+    assert!(smallest >= 16.0, "text of {smallest:.1} px at 125%");
+    // The keyboard, on the focused canvas: - twice, then 0 for actual size.
+    s.client
+        .execute(
+            "document.querySelector('#diagram .diagram-scroll').focus();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.press(&[], '-').await;
+    s.press(&[], '-').await;
+    s.wait_text("#diagram-zoom-level", "80%").await;
+    assert_eq!(s.js_number(width).await.round(), 1040.0);
+    s.press(&[], '0').await;
+    s.wait_text("#diagram-zoom-level", "100%").await;
+    // Panning by keyboard: the arrow keys scroll the focused canvas.
+    assert_eq!(s.js_number(SCROLLED).await, 0.0);
+    s.press(&[], ARROW_RIGHT).await;
+    s.eventually("return document.querySelector('#diagram .diagram-scroll').scrollLeft > 0;")
+        .await;
+    // Panning by dragging the background 150 px to the left; a press on a resource is left
+    // to its click (it opens the editor), so it does not pan.
+    let drag = r#"
+        const canvas = document.querySelector('#diagram .diagram-scroll');
+        canvas.scrollLeft = 0;
+        const at = arguments[0];
+        const target = at ? document.querySelector(at) : document.querySelector('#diagram svg');
+        const opts = (x) => ({ clientX: x, clientY: 300, button: 0, pointerId: 7, bubbles: true });
+        target.dispatchEvent(new PointerEvent('pointerdown', opts(600)));
+        canvas.dispatchEvent(new PointerEvent('pointermove', opts(450)));
+        canvas.dispatchEvent(new PointerEvent('pointerup', opts(450)));
+        return canvas.scrollLeft;"#;
+    let v = s
+        .client
+        .execute(drag, vec![serde_json::Value::Null])
+        .await
+        .unwrap();
+    assert_eq!(v.as_f64(), Some(150.0), "dragging the background");
+    let v = s
+        .client
+        .execute(drag, vec![serde_json::json!("#diagram g.node")])
+        .await
+        .unwrap();
+    assert_eq!(v.as_f64(), Some(0.0), "dragging from a resource");
+    s.screenshot("22-diagram-zoomed").await;
     s.assert_no_console_errors().await;
     s.stop().await;
 }

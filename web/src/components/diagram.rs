@@ -1,10 +1,15 @@
 //! An SVG of both regions: AZs and subnet tiers, the resources in them, and the replication
 //! and forwarding arrows between regions. Each element is coloured by the worst finding on
-//! its fields, and a click (or Enter) opens its editor.
+//! its fields, and a click (or Enter) opens its editor. The canvas zooms (buttons, or `+`,
+//! `-` and `0` on it) and pans (drag its background, scroll, or the arrow keys on it).
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use tandem_engine::model::{NatMode, Placement, Side, Tier, Topology};
 use tandem_engine::network::plan_subnets;
 use tandem_engine::rules::{CheckReport, Severity};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::state::{Action, StateHandle};
@@ -13,6 +18,118 @@ use crate::state::{Action, StateHandle};
 /// so its 13 px text stays 13 px at any window width.
 const W: f64 = 1300.0;
 const REGION_W: f64 = 560.0;
+
+/// The zoom levels, smallest first; `ZOOM_1` is 1:1, where text is 13 px.
+const ZOOMS: [f64; 7] = [0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0];
+const ZOOM_1: usize = 3;
+
+/// Where a drag of the canvas's background started: pointer and scroll positions.
+#[derive(Clone, Copy)]
+struct Drag {
+    x: i32,
+    y: i32,
+    left: i32,
+    top: i32,
+}
+
+/// The canvas's zoom controls and handlers: zoom keeps the visible centre where it was.
+struct Canvas {
+    zoom: UseStateHandle<usize>,
+    scroll: NodeRef,
+    drag: Rc<Cell<Option<Drag>>>,
+    panning: UseStateHandle<bool>,
+}
+
+impl Canvas {
+    fn set(&self, to: usize) -> Callback<MouseEvent> {
+        let (zoom, scroll) = (self.zoom.clone(), self.scroll.clone());
+        Callback::from(move |_| zoom_to(&zoom, &scroll, to))
+    }
+
+    fn onkeydown(&self) -> Callback<KeyboardEvent> {
+        let (zoom, scroll) = (self.zoom.clone(), self.scroll.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let to = match e.key().as_str() {
+                "+" | "=" => (*zoom + 1).min(ZOOMS.len() - 1),
+                "-" | "_" => zoom.saturating_sub(1),
+                "0" => ZOOM_1,
+                _ => return,
+            };
+            e.prevent_default();
+            zoom_to(&zoom, &scroll, to);
+        })
+    }
+
+    fn onpointerdown(&self) -> Callback<PointerEvent> {
+        let (drag, scroll, panning) = (self.drag.clone(), self.scroll.clone(), self.panning.clone());
+        Callback::from(move |e: PointerEvent| {
+            // Only the background pans: a press on a resource or an arrow is a click on it.
+            let on_item = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest(".node, .arrow").ok().flatten())
+                .is_some();
+            let Some(el) = scroll.cast::<web_sys::Element>() else {
+                return;
+            };
+            if on_item || e.button() != 0 {
+                return;
+            }
+            let _ = el.set_pointer_capture(e.pointer_id());
+            drag.set(Some(Drag {
+                x: e.client_x(),
+                y: e.client_y(),
+                left: el.scroll_left(),
+                top: el.scroll_top(),
+            }));
+            panning.set(true);
+        })
+    }
+
+    fn onpointermove(&self) -> Callback<PointerEvent> {
+        let (drag, scroll) = (self.drag.clone(), self.scroll.clone());
+        Callback::from(move |e: PointerEvent| {
+            let (Some(d), Some(el)) = (drag.get(), scroll.cast::<web_sys::Element>()) else {
+                return;
+            };
+            el.set_scroll_left(d.left - (e.client_x() - d.x));
+            el.set_scroll_top(d.top - (e.client_y() - d.y));
+        })
+    }
+
+    fn onpointerup(&self) -> Callback<PointerEvent> {
+        let (drag, panning) = (self.drag.clone(), self.panning.clone());
+        Callback::from(move |_: PointerEvent| {
+            drag.set(None);
+            panning.set(false);
+        })
+    }
+}
+
+/// Zooms to level `to`, scrolling so the point at the canvas's centre stays there.
+fn zoom_to(zoom: &UseStateHandle<usize>, scroll: &NodeRef, to: usize) {
+    let from = **zoom;
+    if to == from || to >= ZOOMS.len() {
+        return;
+    }
+    if let Some(el) = scroll.cast::<web_sys::Element>() {
+        let ratio = ZOOMS[to] / ZOOMS[from];
+        let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+        let cx = (f64::from(el.scroll_left()) + w / 2.0) * ratio - w / 2.0;
+        let cy = (f64::from(el.scroll_top()) + h / 2.0) * ratio - h / 2.0;
+        // Applied once the new size is drawn.
+        let el2 = el.clone();
+        gloo::timers::callback::Timeout::new(0, move || {
+            el2.set_scroll_left(cx.max(0.0) as i32);
+            el2.set_scroll_top(cy.max(0.0) as i32);
+        })
+        .forget();
+    }
+    zoom.set(to);
+}
 
 fn severity_class(report: &CheckReport, paths: &[String]) -> &'static str {
     let worst = report
@@ -83,6 +200,12 @@ impl Ctx<'_> {
 
 #[component]
 pub fn Diagram() -> Html {
+    let canvas = Canvas {
+        zoom: use_state(|| ZOOM_1),
+        scroll: use_node_ref(),
+        drag: use_mut_ref_cell(),
+        panning: use_state(|| false),
+    };
     let Some(state) = use_context::<StateHandle>() else {
         return html! {};
     };
@@ -167,8 +290,15 @@ pub fn Diagram() -> Html {
                 <li><span class="swatch arrow-swatch"></span>{ "replicated" }</li>
                 <li><span class="swatch inactive-swatch"></span>{ "not replicated" }</li>
             </ul>
-            <div class="diagram-scroll">
-            <svg viewBox={format!("0 0 {W} {height}")} width={W.to_string()} height={height.to_string()} role="group" aria-label="Both regions and what replicates between them">
+            <div class="diagram-zoom" role="group" aria-label="Zoom">
+                <button id="diagram-zoom-out" type="button" aria-label="Zoom out" disabled={*canvas.zoom == 0} onclick={canvas.set(canvas.zoom.saturating_sub(1))}>{ "−" }</button>
+                <output id="diagram-zoom-level" aria-live="polite">{ format!("{:.0}%", ZOOMS[*canvas.zoom] * 100.0) }</output>
+                <button id="diagram-zoom-in" type="button" aria-label="Zoom in" disabled={*canvas.zoom + 1 == ZOOMS.len()} onclick={canvas.set((*canvas.zoom + 1).min(ZOOMS.len() - 1))}>{ "+" }</button>
+                <button id="diagram-zoom-reset" type="button" disabled={*canvas.zoom == ZOOM_1} onclick={canvas.set(ZOOM_1)}>{ "Actual size" }</button>
+                <span class="hint">{ "Drag the background, scroll, or use the arrow keys on the canvas to pan; + and − zoom." }</span>
+            </div>
+            <div class={classes!("diagram-scroll", canvas.panning.then_some("panning"))} ref={canvas.scroll.clone()} tabindex="0" role="region" aria-label="Diagram canvas" onkeydown={canvas.onkeydown()} onpointerdown={canvas.onpointerdown()} onpointermove={canvas.onpointermove()} onpointerup={canvas.onpointerup()} onpointercancel={canvas.onpointerup()}>
+            <svg viewBox={format!("0 0 {W} {height}")} width={W.to_string()} height={height.to_string()} style={format!("width: {}px", W * ZOOMS[*canvas.zoom])} role="group" aria-label="Both regions and what replicates between them">
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" />
@@ -181,6 +311,12 @@ pub fn Diagram() -> Html {
             </div>
         </section>
     }
+}
+
+/// A drag's state, kept across renders without causing one.
+#[hook]
+fn use_mut_ref_cell() -> Rc<Cell<Option<Drag>>> {
+    (*use_memo((), |_| Rc::new(Cell::new(None)))).clone()
 }
 
 fn dns(c: &Ctx<'_>, t: &Topology) -> Html {

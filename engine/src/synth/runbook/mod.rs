@@ -75,12 +75,19 @@ pub(crate) fn runbook(t: &Topology, names: &Names, plan: &DeployPlan) -> String 
     let _ = writeln!(out, "## Before an incident\n");
     let _ = writeln!(
         out,
-        "- Replace the placeholder function code, for each function in both regions: {}.",
+        "- Replace the placeholder function code, for each function in both regions: {}.{}",
         code(&[
             "aws lambda update-function-code --region <region> --function-name",
             &shell(&names.of("<function>")),
             "--zip-file fileb://<package>.zip"
-        ])
+        ]),
+        match api {
+            Some(a) => format!(
+                " The health function ({}) must keep answering a JSON body with `\"region\"` set to its region (`AWS_REGION`): the failover's validation counts only an answer that names {s}, and reports the failover failed otherwise.",
+                md(&names.of(&a.health_function))
+            ),
+            None => String::new(),
+        }
     );
     let emails: Vec<String> = t
         .topics

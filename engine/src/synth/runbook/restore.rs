@@ -106,7 +106,7 @@ pub(super) fn restore_step(t: &Topology, names: &Names) -> Option<String> {
                 &newest_point(names, s, &arn),
                 "--metadata",
                 &format!(
-                    "DestinationBucketName={target_word},NewBucket=true,Encrypted=true,EncryptionType=SSE-KMS,KMSKey=\"$KEY\",CreationToken={target_word}"
+                    "DestinationBucketName={target_word},NewBucket=true,Encrypted=true,EncryptionType=SSE-KMS,KMSKey=\"$KEY\""
                 ),
             ]),
             code(&[
@@ -119,7 +119,7 @@ pub(super) fn restore_step(t: &Topology, names: &Names) -> Option<String> {
         ));
     }
     text.push_str(&format!(
-        "\n   Check: {} shows every job `COMPLETED` (`aws backup get-recovery-point-restore-metadata` lists the keys a recovery point accepts, if a job fails on its metadata).",
+        "\n   Check: {} shows every job `COMPLETED`. A command that fails on `--recovery-point-arn None` found no copy of that resource in the vault (check the copy job in the backup plan); one that fails on its metadata: `aws backup get-recovery-point-restore-metadata` lists the keys that recovery point accepts.",
         code(&[
             "aws backup list-restore-jobs --region",
             &qs,
@@ -177,7 +177,7 @@ pub(super) fn secondary_outage(t: &Topology, names: &Names) -> Option<String> {
         "## If {s} fails instead\n\n\
 The writer's cluster parameter group sets `rds.global_db_rpo` to {rpo} s: once no secondary has replicated within {rpo} s, Aurora blocks commits on the writer. An outage of {s} therefore stops writes in {p}, which is healthy. These commands run against **{p}**.\n\n\
 1. Lift the limit on the writer (dynamic, no restart): {}.\n   \
-Check: writes succeed again, and {} shows `engine-default` as the source of `rds.global_db_rpo`.\n\
+Check: writes succeed again, and {} prints `None dynamic` (no value set; applied without a restart).\n\
 2. Once {s} is back and its lag is low (`AuroraGlobalDBRPOLag`), set the limit again: {}. After a failover the writer is the {s} cluster: run both against its parameter group and region.\n",
         code(&[
             "aws rds reset-db-cluster-parameter-group --region",
@@ -191,7 +191,7 @@ Check: writes succeed again, and {} shows `engine-default` as the source of `rds
             &qp,
             "--db-cluster-parameter-group-name",
             &group,
-            "--query \"Parameters[?ParameterName=='rds.global_db_rpo'].Source\" --output text"
+            "--query \"Parameters[?ParameterName=='rds.global_db_rpo'].[ParameterValue,ApplyType]\" --output text"
         ]),
         code(&[
             "aws rds modify-db-cluster-parameter-group --region",
