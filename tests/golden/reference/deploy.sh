@@ -60,16 +60,27 @@ store_parameter() {
   return "$status"
 }
 
-# stack_status STACK REGION: the stack's status, or nothing when it does not exist.
+# stack_status STACK REGION: the stack's status, or nothing when it does not exist; stops on
+# any other error (credentials, network) rather than take it for a missing stack.
 stack_status() {
-  aws cloudformation describe-stacks --stack-name "$1" --region "$2" \
-    --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true
+  local out
+  if out="$(aws cloudformation describe-stacks --stack-name "$1" --region "$2" \
+    --query 'Stacks[0].StackStatus' --output text 2>&1)"; then
+    printf '%s\n' "$out"
+  elif [[ "$out" == *"does not exist"* ]]; then
+    return 0
+  else
+    die "cannot read stack $1 in $2: $out"
+  fi
 }
 
 # clear_failed STACK REGION: a stack whose first create rolled back cannot be updated, and
-# holds nothing: delete it so the deploy can create it again.
+# holds nothing (what it retains, it retains except on create): delete it so the deploy can
+# create it again.
 clear_failed() {
-  if [ "$(stack_status "$1" "$2")" = ROLLBACK_COMPLETE ]; then
+  local status
+  status="$(stack_status "$1" "$2")"
+  if [ "$status" = ROLLBACK_COMPLETE ]; then
     printf 'deploy.sh: %s in %s rolled back its first create; deleting it first\n' "$1" "$2" >&2
     aws cloudformation delete-stack --stack-name "$1" --region "$2"
     aws cloudformation wait stack-delete-complete --stack-name "$1" --region "$2"
@@ -78,8 +89,9 @@ clear_failed() {
 
 # stack_parameter STACK REGION KEY: the value a deployed stack was given, or nothing.
 stack_parameter() {
-  local value
-  case "$(stack_status "$1" "$2")" in
+  local value status
+  status="$(stack_status "$1" "$2")"
+  case "$status" in
     "" | None | ROLLBACK_COMPLETE | DELETE_COMPLETE) return 0 ;;
   esac
   value="$(aws cloudformation describe-stacks --stack-name "$1" --region "$2" \

@@ -23,6 +23,11 @@ const REGION_W: f64 = 560.0;
 const ZOOMS: [f64; 7] = [0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0];
 const ZOOM_1: usize = 3;
 
+/// The scale at zoom level `i` (1:1 past the ends).
+fn scale(i: usize) -> f64 {
+    ZOOMS.get(i).copied().unwrap_or(1.0)
+}
+
 /// Where a drag of the canvas's background started: pointer and scroll positions.
 #[derive(Clone, Copy)]
 struct Drag {
@@ -64,7 +69,8 @@ impl Canvas {
     }
 
     fn onpointerdown(&self) -> Callback<PointerEvent> {
-        let (drag, scroll, panning) = (self.drag.clone(), self.scroll.clone(), self.panning.clone());
+        let (drag, scroll, panning) =
+            (self.drag.clone(), self.scroll.clone(), self.panning.clone());
         Callback::from(move |e: PointerEvent| {
             // Only the background pans: a press on a resource or an arrow is a click on it.
             let on_item = e
@@ -116,7 +122,7 @@ fn zoom_to(zoom: &UseStateHandle<usize>, scroll: &NodeRef, to: usize) {
         return;
     }
     if let Some(el) = scroll.cast::<web_sys::Element>() {
-        let ratio = ZOOMS[to] / ZOOMS[from];
+        let ratio = scale(to) / scale(from);
         let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
         let cx = (f64::from(el.scroll_left()) + w / 2.0) * ratio - w / 2.0;
         let cy = (f64::from(el.scroll_top()) + h / 2.0) * ratio - h / 2.0;
@@ -292,13 +298,13 @@ pub fn Diagram() -> Html {
             </ul>
             <div class="diagram-zoom" role="group" aria-label="Zoom">
                 <button id="diagram-zoom-out" type="button" aria-label="Zoom out" disabled={*canvas.zoom == 0} onclick={canvas.set(canvas.zoom.saturating_sub(1))}>{ "−" }</button>
-                <output id="diagram-zoom-level" aria-live="polite">{ format!("{:.0}%", ZOOMS[*canvas.zoom] * 100.0) }</output>
+                <output id="diagram-zoom-level" aria-live="polite">{ format!("{:.0}%", scale(*canvas.zoom) * 100.0) }</output>
                 <button id="diagram-zoom-in" type="button" aria-label="Zoom in" disabled={*canvas.zoom + 1 == ZOOMS.len()} onclick={canvas.set((*canvas.zoom + 1).min(ZOOMS.len() - 1))}>{ "+" }</button>
                 <button id="diagram-zoom-reset" type="button" disabled={*canvas.zoom == ZOOM_1} onclick={canvas.set(ZOOM_1)}>{ "Actual size" }</button>
                 <span class="hint">{ "Drag the background, scroll, or use the arrow keys on the canvas to pan; + and − zoom." }</span>
             </div>
             <div class={classes!("diagram-scroll", canvas.panning.then_some("panning"))} ref={canvas.scroll.clone()} tabindex="0" role="region" aria-label="Diagram canvas" onkeydown={canvas.onkeydown()} onpointerdown={canvas.onpointerdown()} onpointermove={canvas.onpointermove()} onpointerup={canvas.onpointerup()} onpointercancel={canvas.onpointerup()}>
-            <svg viewBox={format!("0 0 {W} {height}")} width={W.to_string()} height={height.to_string()} style={format!("width: {}px", W * ZOOMS[*canvas.zoom])} role="group" aria-label="Both regions and what replicates between them">
+            <svg viewBox={format!("0 0 {W} {height}")} width={W.to_string()} height={height.to_string()} style={format!("width: {}px", W * scale(*canvas.zoom))} role="group" aria-label="Both regions and what replicates between them">
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" />
