@@ -207,3 +207,4 @@ mod diagram;
 mod keyboard;
 mod links;
 mod outage;
+mod views;
