@@ -247,6 +247,13 @@ async fn a_trade_off_applies_as_one_undo_step_with_the_numbers_it_promised() {
     let before = text(&root, "#card-cost");
     click(&root, "#tab-tradeoffs").await;
     let row = "#tradeoffs table.front tbody tr:first-child";
+    // The search runs in a task after the render (up to 12 s in this unoptimized build).
+    for _ in 0..200 {
+        if root.query_selector(row).unwrap().is_some() {
+            break;
+        }
+        settle().await;
+    }
     let (cost, rto) = (
         text(&root, &format!("{row} td.cost")),
         text(&root, &format!("{row} td.rto")),

@@ -2,11 +2,18 @@
 //! colour), with the dominated designs in grey, the current design, the RTO objective and the
 //! budget drawn in. Hovering a point shows its numbers and changes; choosing one shows its
 //! edits, and Apply makes them one undoable step. Every number is the engine's (`tandem_engine::optimize`).
+//!
+//! The search runs in a task after the render that shows an edit's new numbers, so the
+//! numbers never wait for it; an edit before it ran cancels it (one search per burst). Until
+//! it has run, the front shown is the previous design's, marked as such, and cannot be applied.
+
+use std::rc::Rc;
 
 use tandem_engine::analysis::{human_seconds, usd};
 use tandem_engine::optimize::{optimize, rto_text, Limits, Numbers, Point};
 use tandem_engine::rules::Edit;
 use tandem_engine::Fix;
+use tandem_engine::{OptimizeReport, Topology};
 use yew::prelude::*;
 
 use crate::state::{Action, StateHandle};
@@ -55,16 +62,36 @@ fn changes(p: &Point) -> String {
 pub fn Tradeoffs() -> Html {
     let selected = use_state(|| None::<usize>);
     let state = use_context::<StateHandle>();
-    let deps = state
-        .as_ref()
-        .map(|s| (s.topology.clone(), s.prices.clone()));
-    let report = use_memo(deps, |deps| {
-        deps.as_ref()
-            .map(|(t, p)| optimize(t, p, &Limits::default()))
-    });
-    let (Some(state), Some(r)) = (state, (*report).as_ref()) else {
+    // The front and the design it was searched for.
+    let searched = use_state(|| None::<Rc<(Topology, OptimizeReport)>>);
+    {
+        let searched = searched.clone();
+        let deps = state
+            .as_ref()
+            .map(|s| (s.topology.clone(), s.prices.clone()));
+        use_effect_with(deps, move |deps| {
+            let deps = deps.clone();
+            let run = gloo::timers::callback::Timeout::new(0, move || {
+                if let Some((t, p)) = deps {
+                    let report = optimize(&t, &p, &Limits::default());
+                    searched.set(Some(Rc::new((t, report))));
+                }
+            });
+            move || drop(run)
+        });
+    }
+    let Some(state) = state else {
         return html! {};
     };
+    let Some(done) = (*searched).clone() else {
+        return html! {
+            <section class="view tradeoffs" id="tradeoffs" aria-label="Trade-offs" aria-busy="true">
+                <p class="hint">{ "Searching for the designs no other beats…" }</p>
+            </section>
+        };
+    };
+    let stale = done.0 != state.topology;
+    let r = &done.1;
     let o = &state.topology.objectives;
     let budget = o.monthly_budget_usd.get();
     let objective = f64::from(o.rto_seconds);
@@ -146,14 +173,17 @@ pub fn Tradeoffs() -> Html {
                 <ul class="edits">
                     { for p.edits.iter().map(|e| html! { <li><code>{ edit_text(e) }</code></li> }) }
                 </ul>
-                <button class="apply" id="apply-tradeoff" onclick={apply} disabled={p.edits.is_empty()}>
+                <button class="apply" id="apply-tradeoff" onclick={apply} disabled={p.edits.is_empty() || stale}>
                     { format!("Apply these {} edits", p.edits.len()) }
                 </button>
             </div>
         }
     });
     html! {
-        <section class="view tradeoffs" id="tradeoffs" aria-label="Trade-offs">
+        <section class="view tradeoffs" id="tradeoffs" aria-label="Trade-offs" aria-busy={stale.to_string()}>
+            if stale {
+                <p class="hint" id="tradeoffs-stale">{ "Updating: the front below is the previous design's until the search for this one has run." }</p>
+            }
             <h3>{ format!("{} designs no other beats on cost, RTO and RPO", r.points.len()) }
                 <span class="objective">{ format!(" ({} analysed)", r.search.evaluated) }</span></h3>
             <p class="current-numbers">{ format!("Current design: {}{}", describe(&r.current),
