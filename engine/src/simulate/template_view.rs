@@ -103,28 +103,17 @@ impl Resolver<'_> {
     }
 
     fn sub(&self, s: &str, vars: &Map<String, Value>) -> String {
-        let mut out = String::new();
-        let mut rest = s;
-        while let Some(i) = rest.find("${") {
-            out.push_str(rest.get(..i).unwrap_or_default());
-            let after = rest.get(i + 2..).unwrap_or_default();
-            let Some(end) = after.find('}') else {
-                out.push_str(rest.get(i..).unwrap_or_default());
-                return out;
-            };
-            let var = after.get(..end).unwrap_or_default();
+        crate::synth::template::map_sub_vars(s, |var| {
             let value = match vars.get(var) {
                 Some(v) => self.resolve(v),
                 None => self.name(var),
             };
-            match value {
-                Value::String(s) => out.push_str(&s),
-                other => out.push_str(&other.to_string()),
-            }
-            rest = after.get(end + 1..).unwrap_or_default();
-        }
-        out.push_str(rest);
-        out
+            Some(match value {
+                Value::String(s) => s,
+                other => other.to_string(),
+            })
+        })
+        .unwrap_or_default()
     }
 
     /// A resource's properties, resolved, without those the world never reads.

@@ -17,70 +17,21 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::template::{ga, r};
+use super::template::{ga, map_sub_vars, r};
 
 /// Moves what the failover stack `app` must not create at failover into `base`.
 pub(crate) fn hoist(base: &mut Value, app: &mut Value) {
-    let (Some(base_res), Some(app_res)) = (resources(base), resources(app)) else {
+    let Some(plan) = plan(base, app) else {
         return;
     };
-    // Resources the base already holds under the same type and physical name.
-    let mut moved: BTreeMap<String, String> = BTreeMap::new();
-    for (id, res) in &app_res {
-        let Some(name) = physical_name(res) else {
-            continue;
-        };
-        if let Some((base_id, _)) = base_res
-            .iter()
-            .find(|(_, b)| kind(b) == kind(res) && physical_name(b) == Some(name))
-        {
-            moved.insert(id.clone(), base_id.clone());
-        }
-    }
-    let base_outputs = base
-        .get("Outputs")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let app_params = app
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    // The IAM resources, each rewritten to read only what the base has.
-    let mut roles: Vec<(String, String, Value)> = Vec::new();
-    for (id, res) in &app_res {
-        if !kind(res).starts_with("AWS::IAM::") {
-            continue;
-        }
-        let cx = Localize {
-            app: &app_res,
-            app_params: &app_params,
-            base_outputs: &base_outputs,
-            moved: &moved,
-        };
-        if let Some(local) = cx.value(res) {
-            let mut base_id = id.clone();
-            while base_res.contains_key(&base_id) {
-                base_id = format!("App{base_id}");
-            }
-            roles.push((id.clone(), base_id, local));
-        }
-    }
+    let Plan {
+        mut moved,
+        roles,
+        kinds,
+    } = plan;
     for (id, base_id, _) in &roles {
         moved.insert(id.clone(), base_id.clone());
     }
-    let kinds: BTreeMap<String, String> = moved
-        .iter()
-        .map(|(id, base_id)| {
-            let ty = base_res
-                .get(base_id)
-                .or_else(|| app_res.get(id))
-                .map(kind)
-                .unwrap_or_default();
-            (id.clone(), ty.to_string())
-        })
-        .collect();
     // Move the roles in; the shared resources are already there.
     if let Some(res) = base.get_mut("Resources").and_then(Value::as_object_mut) {
         for (_, base_id, local) in roles {
@@ -156,6 +107,76 @@ pub(crate) fn hoist(base: &mut Value, app: &mut Value) {
     }
 }
 
+/// What moves, worked out by reading both templates before either changes.
+struct Plan {
+    /// App id -> base id, for the resources the base already holds under the same name.
+    moved: BTreeMap<String, String>,
+    /// The IAM resources: app id, base id, and the resource rewritten in the base's terms.
+    roles: Vec<(String, String, Value)>,
+    /// The resource type of every app id that moves.
+    kinds: BTreeMap<String, String>,
+}
+
+fn plan(base: &Value, app: &Value) -> Option<Plan> {
+    let base_res = base.get("Resources")?.as_object()?;
+    let app_res = app.get("Resources")?.as_object()?;
+    let empty = Map::new();
+    let base_outputs = base
+        .get("Outputs")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let app_params = app
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    // Resources the base already holds under the same type and physical name.
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
+    for (id, res) in app_res {
+        let Some(name) = physical_name(res) else {
+            continue;
+        };
+        if let Some((base_id, _)) = base_res
+            .iter()
+            .find(|(_, b)| kind(b) == kind(res) && physical_name(b) == Some(name))
+        {
+            moved.insert(id.clone(), base_id.clone());
+        }
+    }
+    // The IAM resources, each rewritten to read only what the base has.
+    let cx = Localize {
+        app: app_res,
+        app_params,
+        base_outputs,
+        moved: &moved,
+    };
+    let mut roles: Vec<(String, String, Value)> = Vec::new();
+    for (id, res) in app_res {
+        if !kind(res).starts_with("AWS::IAM::") {
+            continue;
+        }
+        if let Some(local) = cx.value(res) {
+            let mut base_id = id.clone();
+            while base_res.contains_key(&base_id) {
+                base_id = format!("App{base_id}");
+            }
+            roles.push((id.clone(), base_id, local));
+        }
+    }
+    let kinds = moved
+        .keys()
+        .chain(roles.iter().map(|(id, _, _)| id))
+        .map(|id| {
+            let ty = app_res.get(id).map(kind).unwrap_or_default();
+            (id.clone(), ty.to_string())
+        })
+        .collect();
+    Some(Plan {
+        moved,
+        roles,
+        kinds,
+    })
+}
+
 /// A value the base hands the failover stack: an output there, a parameter here.
 struct Handover {
     value: Value,
@@ -165,8 +186,22 @@ struct Handover {
     service: String,
 }
 
-fn resources(t: &Value) -> Option<Map<String, Value>> {
-    t.get("Resources").and_then(Value::as_object).cloned()
+/// The resource and attribute a `Ref` (`None`) or `Fn::GetAtt` names, if `v` is one.
+fn reference_of(v: &Value) -> Option<(&str, Option<&str>)> {
+    let o = v.as_object().filter(|o| o.len() == 1)?;
+    if let Some(id) = o.get("Ref") {
+        return Some((id.as_str()?, None));
+    }
+    let parts = o.get("Fn::GetAtt")?.as_array()?;
+    Some((parts.first()?.as_str()?, Some(parts.get(1)?.as_str()?)))
+}
+
+/// A `${...}` variable of an `Fn::Sub` string as a resource and attribute (`Api.Arn`).
+fn split_var(var: &str) -> (&str, Option<&str>) {
+    match var.split_once('.') {
+        Some((id, attr)) => (id, Some(attr)),
+        None => (var, None),
+    }
 }
 
 fn kind(res: &Value) -> &str {
@@ -224,21 +259,20 @@ struct Localize<'a> {
 
 impl Localize<'_> {
     fn value(&self, v: &Value) -> Option<Value> {
+        if let Some((id, attr)) = reference_of(v) {
+            return self.reference(id, attr);
+        }
         match v {
-            Value::Object(o) if o.len() == 1 => {
-                let (k, arg) = o.iter().next()?;
-                match k.as_str() {
-                    "Ref" => self.reference(arg.as_str()?, None),
-                    "Fn::GetAtt" => {
-                        let parts = arg.as_array()?;
-                        let (id, attr) = (parts.first()?.as_str()?, parts.get(1)?.as_str()?);
-                        self.reference(id, Some(attr))
-                    }
-                    "Fn::Sub" => self.sub(arg),
-                    _ => Some(json!({ k.clone(): self.value(arg)? })),
-                }
+            // A `Ref` or `Fn::GetAtt` of a shape it cannot read: not said in the base's terms.
+            Value::Object(o)
+                if o.len() == 1 && (o.contains_key("Ref") || o.contains_key("Fn::GetAtt")) =>
+            {
+                None
             }
             Value::Object(o) => {
+                if let (1, Some(arg)) = (o.len(), o.get("Fn::Sub")) {
+                    return self.sub(arg);
+                }
                 let mut out = Map::new();
                 for (k, x) in o {
                     out.insert(k.clone(), self.value(x)?);
@@ -280,49 +314,28 @@ impl Localize<'_> {
     /// does not exist before the failover restores it: the grant names any cluster (`*`),
     /// still only this account, region and database user.
     fn sub(&self, arg: &Value) -> Option<Value> {
-        let s = arg.as_str()?;
-        let mut out = String::new();
-        let mut rest = s;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let end = after.find('}')?;
-            let token = &after[..end];
-            rest = &after[end + 1..];
-            if token.starts_with('!') || token.starts_with("AWS::") {
-                out.push_str(&format!("${{{token}}}"));
-                continue;
+        let text = map_sub_vars(arg.as_str()?, |var| {
+            if var.starts_with('!') || var.starts_with("AWS::") {
+                return Some(format!("${{{var}}}"));
             }
-            let (id, attr) = match token.split_once('.') {
-                Some((i, a)) => (i, Some(a)),
-                None => (token, None),
-            };
+            let (id, attr) = split_var(var);
             if attr == Some("DBClusterResourceId")
                 && self.app.get(id).map(kind) == Some("AWS::RDS::DBCluster")
             {
-                out.push('*');
-                continue;
+                return Some("*".into());
             }
-            match self.reference(id, attr)? {
-                Value::String(lit) => out.push_str(&lit),
-                v => match (v.get("Ref"), v.get("Fn::GetAtt")) {
-                    (Some(Value::String(i)), _) => out.push_str(&format!("${{{i}}}")),
-                    (_, Some(Value::Array(p))) => {
-                        out.push_str(&format!(
-                            "${{{}.{}}}",
-                            p.first()?.as_str()?,
-                            p.get(1)?.as_str()?
-                        ));
-                    }
-                    _ => {
-                        // An ARN built by `arn_of`: splice its own Sub text in.
-                        out.push_str(v.get("Fn::Sub")?.as_str()?);
-                    }
-                },
+            let v = self.reference(id, attr)?;
+            if let Value::String(lit) = v {
+                return Some(lit);
             }
-        }
-        out.push_str(rest);
-        Some(json!({ "Fn::Sub": out }))
+            Some(match reference_of(&v) {
+                Some((i, None)) => format!("${{{i}}}"),
+                Some((i, Some(a))) => format!("${{{i}.{a}}}"),
+                // An ARN built by `arn_of`: its own Sub text, spliced in.
+                None => v.get("Fn::Sub")?.as_str()?.to_string(),
+            })
+        })?;
+        Some(json!({ "Fn::Sub": text }))
     }
 }
 
@@ -357,49 +370,18 @@ impl Rewrite<'_> {
 
     /// A `Fn::Sub` string with each `${moved}` or `${moved.Attr}` made a parameter.
     fn sub(&mut self, text: &str) -> String {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[start..]);
-                return out;
-            };
-            let token = &after[..end];
-            rest = &after[end + 1..];
-            let (id, attr) = match token.split_once('.') {
-                Some((i, a)) => (i, Some(a)),
-                None => (token, None),
-            };
-            match self.parameter(id, attr) {
-                Some(name) => out.push_str(&format!("${{{name}}}")),
-                None => out.push_str(&format!("${{{token}}}")),
-            }
-        }
-        out.push_str(rest);
-        out
+        map_sub_vars(text, |var| {
+            let (id, attr) = split_var(var);
+            Some(match self.parameter(id, attr) {
+                Some(name) => format!("${{{name}}}"),
+                None => format!("${{{var}}}"),
+            })
+        })
+        .unwrap_or_default()
     }
 
     fn value(&mut self, v: &mut Value) {
-        let replace = match v {
-            Value::Object(o) if o.len() == 1 => {
-                let (k, arg) = o
-                    .iter()
-                    .next()
-                    .map(|(k, a)| (k.clone(), a.clone()))
-                    .unwrap_or_default();
-                match k.as_str() {
-                    "Ref" => arg.as_str().and_then(|id| self.parameter(id, None)),
-                    "Fn::GetAtt" => arg.as_array().and_then(|p| {
-                        let (id, attr) = (p.first()?.as_str()?, p.get(1)?.as_str()?);
-                        self.parameter(id, Some(attr))
-                    }),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
+        let replace = reference_of(v).and_then(|(id, attr)| self.parameter(id, attr));
         if let Some(name) = replace {
             *v = r(&name);
             return;

@@ -136,6 +136,26 @@ pub(crate) fn replace_in_strings(v: &mut Value, pairs: &[(&str, &str)]) {
     }
 }
 
+/// `s` with each `${...}` variable of an `Fn::Sub` string replaced by `f` of the text between
+/// the braces; `None` when `f` gives `None` for one. A `${` with no closing brace is kept as
+/// text. Synthesis rewrites references with it, the simulator resolves them.
+pub(crate) fn map_sub_vars(s: &str, mut f: impl FnMut(&str) -> Option<String>) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let after = rest.get(i + 2..).unwrap_or_default();
+        let Some(end) = after.find('}') else {
+            out.push_str(rest.get(i..).unwrap_or_default());
+            return Some(out);
+        };
+        out.push_str(&f(after.get(..end).unwrap_or_default())?);
+        rest = after.get(end + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 pub(crate) fn r(id: &str) -> Value {
     json!({ "Ref": id })
 }
@@ -173,6 +193,21 @@ pub(crate) fn logical(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sub_variables_are_mapped_and_an_unclosed_one_kept() {
+        let up = |v: &str| Some(v.to_uppercase());
+        assert_eq!(
+            super::map_sub_vars("a-${X.Arn}-${AWS::Region}-b", up).as_deref(),
+            Some("a-X.ARN-AWS::REGION-b")
+        );
+        assert_eq!(
+            super::map_sub_vars("no vars", up).as_deref(),
+            Some("no vars")
+        );
+        assert_eq!(super::map_sub_vars("a ${b", up).as_deref(), Some("a ${b"));
+        assert_eq!(super::map_sub_vars("${x}", |_| None), None);
+    }
+
     #[test]
     fn logical_ids() {
         assert_eq!(super::logical("trade-processor"), "TradeProcessor");

@@ -3,7 +3,7 @@
 //! its fields, and a click (or Enter) opens its editor. The canvas zooms (buttons, or `+`,
 //! `-` and `0` on it) and pans (drag its background, scroll, or the arrow keys on it).
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use tandem_engine::model::{NatMode, Placement, Side, Tier, Topology};
@@ -41,7 +41,7 @@ struct Drag {
 struct Canvas {
     zoom: UseStateHandle<usize>,
     scroll: NodeRef,
-    drag: Rc<Cell<Option<Drag>>>,
+    drag: Rc<RefCell<Option<Drag>>>,
     panning: UseStateHandle<bool>,
 }
 
@@ -85,12 +85,12 @@ impl Canvas {
                 return;
             }
             let _ = el.set_pointer_capture(e.pointer_id());
-            drag.set(Some(Drag {
+            *drag.borrow_mut() = Some(Drag {
                 x: e.client_x(),
                 y: e.client_y(),
                 left: el.scroll_left(),
                 top: el.scroll_top(),
-            }));
+            });
             panning.set(true);
         })
     }
@@ -98,7 +98,7 @@ impl Canvas {
     fn onpointermove(&self) -> Callback<PointerEvent> {
         let (drag, scroll) = (self.drag.clone(), self.scroll.clone());
         Callback::from(move |e: PointerEvent| {
-            let (Some(d), Some(el)) = (drag.get(), scroll.cast::<web_sys::Element>()) else {
+            let (Some(d), Some(el)) = (*drag.borrow(), scroll.cast::<web_sys::Element>()) else {
                 return;
             };
             el.set_scroll_left(d.left - (e.client_x() - d.x));
@@ -109,7 +109,7 @@ impl Canvas {
     fn onpointerup(&self) -> Callback<PointerEvent> {
         let (drag, panning) = (self.drag.clone(), self.panning.clone());
         Callback::from(move |_: PointerEvent| {
-            drag.set(None);
+            *drag.borrow_mut() = None;
             panning.set(false);
         })
     }
@@ -209,7 +209,7 @@ pub fn Diagram() -> Html {
     let canvas = Canvas {
         zoom: use_state(|| ZOOM_1),
         scroll: use_node_ref(),
-        drag: use_mut_ref_cell(),
+        drag: use_mut_ref(|| None),
         panning: use_state(|| false),
     };
     let Some(state) = use_context::<StateHandle>() else {
@@ -317,12 +317,6 @@ pub fn Diagram() -> Html {
             </div>
         </section>
     }
-}
-
-/// A drag's state, kept across renders without causing one.
-#[hook]
-fn use_mut_ref_cell() -> Rc<Cell<Option<Drag>>> {
-    (*use_memo((), |_| Rc::new(Cell::new(None)))).clone()
 }
 
 fn dns(c: &Ctx<'_>, t: &Topology) -> Html {

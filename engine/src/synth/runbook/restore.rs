@@ -91,10 +91,7 @@ pub(super) fn restore_step(t: &Topology, names: &Names) -> Option<String> {
     for bucket in &t.buckets {
         let source = names.bucket(t, &bucket.id, p);
         let target = names.bucket(t, &bucket.id, s);
-        let arn = match source.split_once("${AWS::AccountId}") {
-            Some((before, after)) => with_account(&format!("arn:aws:s3:::{before}"), after),
-            None => shell(&format!("arn:aws:s3:::{source}")),
-        };
+        let arn = with_account_in(&format!("arn:aws:s3:::{source}"));
         let target_word = with_account_in(&target);
         text.push_str(&format!(
             "\n   - bucket {}, into a new bucket: {}, then block public access on it: {}",
