@@ -127,20 +127,42 @@ fn deploy_script_never_executes_names() {
 /// run by bash with the stub tools: whatever the names, nothing else runs.
 #[test]
 fn runbook_commands_never_execute_names() {
+    // The reference, the same with backup & restore (restores from the vault, with `ROLE=` and
+    // `KEY=` read from the base stack), and with a managed RPO (the secondary-outage section).
+    let mut restore = hostile_topology();
+    let br = presets::preset("backup-restore").unwrap().topology();
+    restore.strategy = br.strategy;
+    restore.database = br.database;
+    restore.backup = br.backup;
+    restore.failover = br.failover;
+    let mut managed = hostile_topology();
+    if let Some(db) = managed.database.as_mut() {
+        db.global_db_rpo_seconds = Some(20);
+    }
+    for (t, must) in [
+        (hostile_topology(), "aws stepfunctions"),
+        (restore, "start-restore-job"),
+        (managed, "reset-db-cluster-parameter-group"),
+    ] {
+        runbook_commands_run_no_name(&t, must);
+    }
+}
+
+fn runbook_commands_run_no_name(t: &tandem_engine::Topology, must: &str) {
     let dir = scratch("runbook");
     stub_tools(&dir);
-    let runbook = synthesize(&hostile_topology()).runbook;
+    let runbook = synthesize(t).runbook;
     let commands: Vec<String> = code_spans(&runbook)
         .into_iter()
         .filter(|c| {
-            ["aws ", "curl ", "dig ", "export ", "psql "]
+            ["aws ", "curl ", "dig ", "export ", "psql ", "ROLE=", "KEY="]
                 .iter()
                 .any(|p| c.starts_with(p))
         })
         .collect();
     assert!(
-        commands.len() >= 5,
-        "expected the runbook's commands, found {commands:?}"
+        commands.len() >= 5 && commands.iter().any(|c| c.contains(must)),
+        "expected the runbook's commands, {must} among them, found {commands:?}"
     );
     let path = format!(
         "{}:{}",
