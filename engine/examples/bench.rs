@@ -1,5 +1,6 @@
 //! How long the engine takes on the reference topology, natively:
-//! `cargo run --release -p tandem-engine --example bench`.
+//! `cargo run --release -p tandem-engine --example bench`, or on a topology file:
+//! `cargo run --release -p tandem-engine --example bench -- tests/fixtures/scale/10x.json`.
 
 use std::time::Instant;
 
@@ -18,7 +19,19 @@ fn time(label: &str, runs: u32, mut f: impl FnMut()) {
 }
 
 fn main() {
-    let t = presets::reference();
+    let t = match std::env::args().nth(1) {
+        Some(path) => match std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| load(&text).map_err(|e| e.to_string()))
+        {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                std::process::exit(2);
+            }
+        },
+        None => presets::reference(),
+    };
     let json = to_json(&t);
     let mut tight = t.clone();
     tight.objectives.rto_seconds = 600;
@@ -26,7 +39,24 @@ fn main() {
     time("analyze (RPO, RTO, cost)", 2000, || {
         drop(analyze(&t, PriceTable::builtin()))
     });
+    let analysis = analyze(&t, PriceTable::builtin());
+    time("  of which synthesize (stacks only)", 200, || {
+        drop(synthesize(&t))
+    });
+    time("  of which synthesis + region outage", 200, || {
+        drop(tandem_engine::simulate::simulate_topology(
+            &t,
+            Scenario::RegionOutage,
+        ))
+    });
     time("check (every rule)", 2000, || drop(check(&t)));
+    time("check, given the analysis (the console's)", 200, || {
+        drop(tandem_engine::rules::check_analyzed(
+            &t,
+            &analysis,
+            PriceTable::builtin(),
+        ))
+    });
     time("check, RTO objective missed (suggestions)", 200, || {
         drop(check(&tight))
     });

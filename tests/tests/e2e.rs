@@ -14,8 +14,6 @@
 mod e2e_console;
 mod e2e_support;
 
-use std::time::Duration;
-
 use e2e_support::Session;
 
 #[tokio::test]
@@ -190,15 +188,8 @@ async fn the_primary_template_downloads_as_valid_json() {
     s.click("#tab-templates").await;
     s.click("button.download[data-file='primary.template.json']")
         .await;
-    let file = s.downloads.join("primary.template.json");
-    for _ in 0..200 {
-        if file.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let text = std::fs::read_to_string(&file).expect("the download arrived");
-    let t: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let text = s.download("primary.template.json").await;
+    let t: serde_json::Value = serde_json::from_slice(&text).expect("the template is JSON");
     let types: Vec<&str> = t["Resources"]
         .as_object()
         .unwrap()
@@ -216,15 +207,9 @@ async fn the_primary_template_downloads_as_valid_json() {
         assert!(types.contains(&kind), "{kind}");
     }
     s.click("#download-all").await;
-    let zip = s.downloads.join("trading-prod-cloudformation.zip");
-    for _ in 0..200 {
-        if zip.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(std::fs::read(&zip)
-        .expect("the zip arrived")
+    assert!(s
+        .download("trading-prod-cloudformation.zip")
+        .await
         .starts_with(b"PK"));
     s.assert_no_console_errors().await;
     s.stop().await;

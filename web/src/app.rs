@@ -20,18 +20,60 @@ use crate::components::tradeoffs::Tradeoffs;
 use crate::services::dom::focus_element;
 use crate::services::file::read_web_file;
 use crate::services::{share, storage};
-use crate::state::{Action, Banner, State, StateHandle, View};
+use crate::state::{Action, Banner, LinkChoice, State, StateHandle, View};
+
+/// The question a shared link asks when it differs from the design being edited. Escape keeps
+/// the work, as "Keep mine" does.
+fn link_dialog(state: &StateHandle) -> Html {
+    let Some(link) = state.link.as_ref() else {
+        return html! {};
+    };
+    let choose = |c: LinkChoice| {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Link(c)))
+    };
+    let onkeydown = {
+        let state = state.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                state.dispatch(Action::Link(LinkChoice::KeepMine));
+            }
+        })
+    };
+    let t = &state.topology;
+    html! {
+        <section class="link-dialog" id="link-dialog" role="dialog" aria-labelledby="link-title" aria-describedby="link-what" {onkeydown}>
+            <h2 id="link-title">{ "A shared link opened a different design" }</h2>
+            <p id="link-what">
+                { format!("The link holds `{}` ({}, {} → {}). You are editing `{}`. What should happen?",
+                    link.name, link.environment, link.primary.region, link.secondary.region, t.name) }
+            </p>
+            <div class="choices">
+                <button id="link-keep" onclick={choose(LinkChoice::KeepMine)}>{ format!("Keep `{}`", t.name) }</button>
+                <button id="link-open" onclick={choose(LinkChoice::Open)} title="Undo brings your design back">{ "Open the link instead" }</button>
+                <button id="link-both" onclick={choose(LinkChoice::OpenBoth)} title="Your design is kept as it is; switch between them with Design in the top bar">{ "Open both" }</button>
+            </div>
+        </section>
+    }
+}
 
 /// Where the console starts: a shared link, else the autosave, else the reference topology,
-/// on the view shown last. A link opened over saved work keeps that work restorable; a link
-/// that cannot be read shows why and keeps the autosaved work.
+/// on the view shown last, with the other designs kept in this browser. A link that differs
+/// from saved work waits for the user's choice; a link that cannot be read shows why and keeps
+/// the autosaved work.
 fn initial() -> State {
     let saved = storage::load();
     let has_saved = saved.is_some();
     let (base, notice) = match saved {
-        Some(r) => (r.topology, r.notice.map(Banner::Notice)),
+        Some(r) => (r.topology, r.notice),
         None => (tandem_engine::presets::reference(), None),
     };
+    let (designs, active, designs_notice) = storage::load_designs(base.clone());
+    let notice = notice.or(designs_notice).map(Banner::Notice);
+    let mut state = State::new(base, notice);
+    state.designs = designs.into_iter().map(std::rc::Rc::new).collect();
+    state.active = active;
     let mut state = match share::from_location() {
         Some(Ok(text)) => {
             share::clear_location();
@@ -43,19 +85,18 @@ fn initial() -> State {
                     source: "the shared link".into(),
                 }
             };
-            let next = yew::Reducible::reduce(std::rc::Rc::new(State::new(base, notice)), action);
-            (*next).clone()
+            (*yew::Reducible::reduce(std::rc::Rc::new(state), action)).clone()
         }
         Some(Err(e)) => {
             share::clear_location();
-            State::new(
-                base,
-                Some(Banner::Error(format!(
+            State {
+                banner: Some(Banner::Error(format!(
                     "Could not open the shared link: {e}. Your work is unchanged."
                 ))),
-            )
+                ..state
+            }
         }
-        None => State::new(base, notice),
+        None => state,
     };
     if let Some(view) = storage::load_view().as_deref().and_then(View::from_id) {
         state.view = view;
@@ -90,15 +131,31 @@ fn keeps_own_undo(target: Option<web_sys::EventTarget>) -> bool {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(initial);
-    // Autosave every change of the topology.
+    // Autosave every change of the topology, and of the list of designs (by identity: the
+    // list changes only when a design is opened, switched to or closed).
     {
         let topology = state.topology.clone();
-        use_effect_with(topology, storage::save);
+        use_effect_with(topology, |t| storage::save(t));
+        let designs: Vec<std::rc::Rc<tandem_engine::Topology>> = state.designs.clone();
+        let ids: Vec<usize> = designs
+            .iter()
+            .map(|d| std::rc::Rc::as_ptr(d) as usize)
+            .collect();
+        use_effect_with((ids, state.active), move |(_, active)| {
+            let list: Vec<&tandem_engine::Topology> = designs.iter().map(|d| d.as_ref()).collect();
+            storage::save_designs(&list, *active);
+        });
     }
+    // A shared link's question takes the keyboard focus when it appears.
+    use_effect_with(state.link.is_some(), |asks| {
+        if *asks {
+            focus_element("link-keep");
+        }
+    });
     // The view shown survives a reload.
     use_effect_with(state.view, |view| storage::save_view(view.id()));
-    // A link pasted into the address bar of this tab opens without a reload, over the work,
-    // which stays restorable.
+    // A link pasted into the address bar of this tab opens without a reload; if it differs
+    // from the work, the user chooses what to do with it.
     {
         let state = state.clone();
         use_effect_with((), move |_| {
@@ -210,15 +267,9 @@ pub fn App() -> Html {
             Banner::Notice(t) => ("notice", t, "status"),
             Banner::Error(t) => ("error", t, "alert"),
         };
-        let restore = state.stashed.as_ref().map(|t| {
-            let state = state.clone();
-            let onclick = Callback::from(move |_| state.dispatch(Action::RestoreStashed));
-            html! { <button id="restore-stashed" {onclick} title={format!("Put back `{}`", t.name)}>{ "Restore my design" }</button> }
-        });
         html! {
             <div class={classes!("banner", class)} id="banner" role={role}>
                 <span>{ text }</span>
-                { for restore }
                 <button onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
             </div>
         }
@@ -293,6 +344,7 @@ pub fn App() -> Html {
                 <a class="skip-link" href="#results" onclick={skip}>{ "Skip to the results" }</a>
                 <Header />
                 { for banner }
+                { link_dialog(&state) }
                 <main class="layout">
                     <Summary />
                     <section class="edit-pane" aria-label="Edit the topology">

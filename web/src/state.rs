@@ -98,16 +98,20 @@ pub enum Banner {
 }
 
 /// The topology being edited, what the engine says about it, and the console around it.
+///
+/// Everything large is behind an `Rc`: every action makes a new state from the last, and at
+/// ten times the reference a deep copy of the topology, its analysis and its history on each
+/// keystroke cost more than the render.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
-    pub topology: Topology,
-    pub analysis: Analysis,
-    pub report: CheckReport,
+    pub topology: Rc<Topology>,
+    pub analysis: Rc<Analysis>,
+    pub report: Rc<CheckReport>,
     pub prices: Rc<PriceTable>,
     /// `None` for the built-in table, else the loaded file's name.
     pub prices_name: Option<String>,
-    pub undo: Vec<Topology>,
-    pub redo: Vec<Topology>,
+    pub undo: Vec<Rc<Topology>>,
+    pub redo: Vec<Rc<Topology>>,
     /// The path of the last field edited: typing in one field is one undo step.
     pub last_edit: Option<String>,
     /// Fields holding typed text that is not applied (yet), by path.
@@ -119,8 +123,26 @@ pub struct State {
     /// A template resource to show (`stack/Logical`), with a counter like `focus`.
     pub resource: Option<(String, u64)>,
     pub banner: Option<Banner>,
-    /// The work a shared link replaced, until it is restored or another link opens.
-    pub stashed: Option<Topology>,
+    /// Every design kept in this browser, in the order they were opened; the one edited is
+    /// `designs[active]`, whose entry is stale while `topology` is the live one.
+    pub designs: Vec<Rc<Topology>>,
+    pub active: usize,
+    /// A shared link's design waiting for the user's choice: keep mine, open the link, or open
+    /// both (the link as a new design beside this one).
+    pub link: Option<Rc<Topology>>,
+    /// The design last closed, until it is reopened or another one is closed.
+    pub closed: Option<Rc<Topology>>,
+}
+
+/// An `Rc` compared by identity, as a memo's key: the state makes a new `Rc` exactly when
+/// the value changes, so identity says "changed" without comparing ten times the reference.
+#[derive(Debug)]
+pub struct Same<T>(pub Rc<T>);
+
+impl<T> PartialEq for Same<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The console's state, shared through a context.
@@ -129,8 +151,13 @@ pub type StateHandle = UseReducerHandle<State>;
 impl State {
     pub fn new(topology: Topology, banner: Option<Banner>) -> State {
         let prices = Rc::new(PriceTable::builtin().clone());
+        let topology = Rc::new(topology);
         let (analysis, report) = evaluate(&topology, &prices);
         State {
+            designs: vec![topology.clone()],
+            active: 0,
+            link: None,
+            closed: None,
             topology,
             analysis,
             report,
@@ -145,12 +172,12 @@ impl State {
             focus: None,
             resource: None,
             banner,
-            stashed: None,
         }
     }
 
     /// The state with `topology` as the new current one, `previous` on the undo stack.
     fn with(&self, topology: Topology, edited: Option<String>) -> State {
+        let topology = Rc::new(topology);
         let (analysis, report) = evaluate(&topology, &self.prices);
         let mut undo = self.undo.clone();
         let coalesce = edited.is_some() && edited == self.last_edit;
@@ -226,7 +253,7 @@ impl State {
             Err(e) => Err(e.clone()),
         };
         match accepted {
-            Ok(t) if t == self.topology => {
+            Ok(t) if t == *self.topology => {
                 let mut drafts = self.drafts.clone();
                 drafts.remove(&typed.path);
                 State {
@@ -289,10 +316,10 @@ impl Default for State {
     }
 }
 
-fn evaluate(topology: &Topology, prices: &PriceTable) -> (Analysis, CheckReport) {
+fn evaluate(topology: &Topology, prices: &PriceTable) -> (Rc<Analysis>, Rc<CheckReport>) {
     let analysis = analyze(topology, prices);
     let report = tandem_engine::rules::check_analyzed(topology, &analysis, prices);
-    (analysis, report)
+    (Rc::new(analysis), Rc::new(report))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -336,12 +363,19 @@ pub enum Action {
         text: String,
         source: String,
     },
-    /// A shared link's topology, opened over the current work, which stays restorable.
+    /// A shared link's topology: opened at once if nothing differs, else held until the user
+    /// chooses what to do with it (`Link`).
     OpenLink {
         text: String,
     },
-    /// Puts back the work the last shared link replaced (one undoable step).
-    RestoreStashed,
+    /// What to do with the shared link waiting for a choice.
+    Link(LinkChoice),
+    /// Edit another of the designs kept in this browser.
+    SwitchDesign(usize),
+    /// Close the design being edited (one of several), keeping it reopenable until the next
+    /// close.
+    CloseDesign,
+    ReopenDesign,
     /// A price table file's text.
     Prices {
         text: String,
@@ -464,39 +498,21 @@ impl Reducible for State {
                     ..(*self).clone()
                 },
             },
-            Action::OpenLink { text } => match tandem_engine::load(&text) {
-                Ok(t) if t == self.topology => State {
-                    banner: Some(Banner::Notice(
-                        "The shared link shows the design already open".into(),
-                    )),
-                    ..(*self).clone()
-                },
-                Ok(t) => State {
-                    banner: Some(Banner::Notice(format!(
-                        "Opened the shared link: `{}`. Your design `{}` is kept: restore it here or with Undo",
-                        t.name, self.topology.name
-                    ))),
-                    stashed: Some(self.topology.clone()),
-                    drafts: BTreeMap::new(),
-                    ..self.with(t, None)
-                },
-                Err(e) => State {
-                    banner: Some(Banner::Error(format!(
-                        "Could not open the shared link: {e}. Your work is unchanged."
-                    ))),
-                    ..(*self).clone()
-                },
+            Action::OpenLink { text } => self.open_link(&text),
+            Action::Link(choice) => match self.choose(choice) {
+                Some(next) => next,
+                None => return self,
             },
-            Action::RestoreStashed => match self.stashed.clone() {
-                Some(t) => State {
-                    banner: Some(Banner::Notice(format!(
-                        "Restored your design `{}`; Undo goes back to the shared one",
-                        t.name
-                    ))),
-                    stashed: None,
-                    drafts: BTreeMap::new(),
-                    ..self.with(t, None)
-                },
+            Action::SwitchDesign(i) => match self.switch_design(i) {
+                Some(next) => next,
+                None => return self,
+            },
+            Action::CloseDesign => match self.close_design() {
+                Some(next) => next,
+                None => return self,
+            },
+            Action::ReopenDesign => match self.reopen_design() {
+                Some(next) => next,
                 None => return self,
             },
             Action::Prices { text, name } => match PriceTable::from_json(&text) {
@@ -588,6 +604,9 @@ impl Reducible for State {
         Rc::new(next)
     }
 }
+
+mod designs;
+pub use designs::LinkChoice;
 
 #[cfg(test)]
 mod tests;

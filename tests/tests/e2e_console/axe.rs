@@ -4,7 +4,7 @@
 use super::super::e2e_support::Session;
 
 /// axe's script: `$TANDEM_AXE`, else where `scripts/setup.sh` installs it.
-fn axe_source() -> String {
+pub(super) fn axe_source() -> String {
     let path = std::env::var("TANDEM_AXE").unwrap_or_else(|_| {
         let tools = std::env::var("TANDEM_TOOLS").unwrap_or_else(|_| {
             format!(
@@ -18,7 +18,7 @@ fn axe_source() -> String {
         .unwrap_or_else(|e| panic!("axe-core at {path} ({e}): run scripts/setup.sh"))
 }
 
-async fn violations(s: &Session) -> Vec<String> {
+pub(super) async fn violations(s: &Session) -> Vec<String> {
     let v = s
         .client
         .execute_async(

@@ -102,6 +102,27 @@ impl Session {
         session
     }
 
+    /// The bytes of the download `name`, once Chrome has finished writing it. Chrome first
+    /// creates an empty file under the final name, writes into `<name>.crdownload` and then
+    /// renames it over, so a file that merely exists may still be empty: wait until the
+    /// partial file is gone and the size has stopped changing.
+    pub async fn download(&self, name: &str) -> Vec<u8> {
+        let file = self.downloads.join(name);
+        let partial = self.downloads.join(format!("{name}.crdownload"));
+        let mut last = None;
+        for _ in 0..400 {
+            let size = std::fs::metadata(&file).map(|m| m.len()).ok();
+            if size.is_some_and(|n| n > 0) && !partial.exists() {
+                if last == size {
+                    return std::fs::read(&file).unwrap();
+                }
+                last = size;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the download {name} did not finish in 20 s (last size {last:?})");
+    }
+
     /// Waits until `css` matches an element.
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         match self

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::labels::{
     choice_title, duration_text, field_label, label, name, parse_duration, unit, Unit,
 };
-use crate::state::{Action, StateHandle, Typed};
+use crate::state::{Action, Same, StateHandle, Typed};
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -31,7 +31,10 @@ pub fn Editor(props: &EditorProps) -> Html {
     let Some(state) = use_context::<StateHandle>() else {
         return html! {};
     };
-    let value = serde_json::to_value(&state.topology).unwrap_or(Value::Null);
+    // The topology as JSON, once per change of it (not on every render: typing re-renders).
+    let value = use_memo(Same(state.topology.clone()), |t| {
+        serde_json::to_value(&*t.0).unwrap_or(Value::Null)
+    });
     // Focus the field a finding or the diagram asked for, once it is rendered.
     {
         let focus = state.focus.clone();

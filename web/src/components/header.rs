@@ -71,6 +71,7 @@ pub fn Header() -> Html {
         })
     };
     let t = &state.topology;
+    let designs = designs(&state);
     html! {
         <header class="topbar">
             <div class="brand">
@@ -95,6 +96,53 @@ pub fn Header() -> Html {
                 <button id="export" onclick={export}>{ "Export" }</button>
                 <button id="share" onclick={share_link}>{ "Share link" }</button>
             </nav>
+            { designs }
         </header>
+    }
+}
+
+/// The designs kept in this browser, when there is more than one (a shared link opened beside
+/// the work): switch between them, close one, reopen the one closed last.
+fn designs(state: &StateHandle) -> Html {
+    if state.designs.len() < 2 && state.closed.is_none() {
+        return html! {};
+    }
+    let on_switch = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse::<usize>() {
+                state.dispatch(Action::SwitchDesign(i));
+            }
+        })
+    };
+    let dispatch = |a: Action| {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(a.clone()))
+    };
+    let names = state.designs.iter().enumerate().map(|(i, d)| {
+        let d = if i == state.active {
+            &state.topology
+        } else {
+            d
+        };
+        html! {
+            <option value={i.to_string()} selected={i == state.active}>
+                { format!("{}. {} · {}", i + 1, d.name, d.environment) }
+            </option>
+        }
+    });
+    let reopen = state.closed.as_ref().map(|c| {
+        html! { <button id="reopen-design" onclick={dispatch(Action::ReopenDesign)}>{ format!("Reopen `{}`", c.name) }</button> }
+    });
+    html! {
+        <nav class="designs" aria-label="Designs in this browser">
+            if state.designs.len() > 1 {
+                <label for="design">{ "Design" }</label>
+                <select id="design" onchange={on_switch}>{ for names }</select>
+                <button id="close-design" onclick={dispatch(Action::CloseDesign)} title="Close this design; it can be reopened until the next close">{ "Close" }</button>
+            }
+            { for reopen }
+        </nav>
     }
 }

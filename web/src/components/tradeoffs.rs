@@ -63,7 +63,7 @@ pub fn Tradeoffs() -> Html {
     let selected = use_state(|| None::<usize>);
     let state = use_context::<StateHandle>();
     // The front and the design it was searched for.
-    let searched = use_state(|| None::<Rc<(Topology, OptimizeReport)>>);
+    let searched = use_state(|| None::<Rc<(Rc<Topology>, OptimizeReport)>>);
     {
         let searched = searched.clone();
         let deps = state
@@ -90,7 +90,7 @@ pub fn Tradeoffs() -> Html {
             </section>
         };
     };
-    let stale = done.0 != state.topology;
+    let stale = !Rc::ptr_eq(&done.0, &state.topology) && done.0 != state.topology;
     let r = &done.1;
     let o = &state.topology.objectives;
     let budget = o.monthly_budget_usd.get();

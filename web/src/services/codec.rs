@@ -75,6 +75,92 @@ pub fn autosave_decode(text: &str) -> Result<Topology, String> {
     tandem_engine::model::load_value(t).map_err(|e| e.to_string())
 }
 
+/// The format of the list of designs kept beside the autosave.
+pub const DESIGNS_FORMAT: u64 = 1;
+
+/// The designs kept in this browser, as stored: the one being edited is `null` (it lives in
+/// the autosave slots, which keep a previous good copy), the others as topologies.
+pub fn designs_encode(designs: &[&Topology], active: usize) -> Option<String> {
+    let list: Vec<Value> = designs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i == active {
+                Ok(Value::Null)
+            } else {
+                serde_json::to_value(t)
+            }
+        })
+        .collect::<Result<_, _>>()
+        .ok()?;
+    serde_json::to_string(&json!({ "format": DESIGNS_FORMAT, "active": active, "designs": list }))
+        .ok()
+}
+
+/// The designs stored by `designs_encode`, with `current` (the autosave) as the one being
+/// edited, and a notice for any stored design that could not be read. Without a list, or
+/// with one that cannot be read, `current` is the only design.
+pub fn designs_decode(
+    text: Option<&str>,
+    current: Topology,
+) -> (Vec<Topology>, usize, Option<String>) {
+    let Some(text) = text else {
+        return (vec![current], 0, None);
+    };
+    let v: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return (
+                vec![current],
+                0,
+                Some(format!("The list of other designs could not be read ({e})")),
+            )
+        }
+    };
+    let (Some(DESIGNS_FORMAT), Some(list), Some(active)) = (
+        v.get("format").and_then(Value::as_u64),
+        v.get("designs").and_then(Value::as_array),
+        v.get("active").and_then(Value::as_u64),
+    ) else {
+        return (
+            vec![current],
+            0,
+            Some("The list of other designs is in an unknown format".into()),
+        );
+    };
+    let mut designs = Vec::new();
+    let mut at = None;
+    let mut unreadable = Vec::new();
+    let mut current = Some(current);
+    for (i, entry) in list.iter().enumerate() {
+        if entry.is_null() {
+            // The design being edited: only one entry can be it.
+            if u64::try_from(i).ok() == Some(active) {
+                if let Some(c) = current.take() {
+                    at = Some(designs.len());
+                    designs.push(c);
+                }
+            }
+            continue;
+        }
+        match tandem_engine::model::load_value(entry.clone()) {
+            Ok(t) => designs.push(t),
+            Err(e) => unreadable.push(format!("design {} ({e})", i + 1)),
+        }
+    }
+    if let Some(c) = current {
+        at = Some(designs.len());
+        designs.push(c);
+    }
+    let notice = (!unreadable.is_empty()).then(|| {
+        format!(
+            "Some saved designs could not be read and were left out: {}",
+            unreadable.join("; ")
+        )
+    });
+    (designs, at.unwrap_or(0), notice)
+}
+
 /// What was restored, and a notice when the newest save was unusable.
 #[derive(Debug)]
 pub struct Restored {
@@ -110,6 +196,46 @@ pub fn autosave_restore(current: Option<&str>, previous: Option<&str>) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn designs_round_trip_around_the_autosaved_one() {
+        let (a, b, c) = (
+            tandem_engine::presets::reference(),
+            tandem_engine::presets::pilot_light(),
+            tandem_engine::presets::warm_standby(),
+        );
+        let text = designs_encode(&[&a, &b, &c], 1).unwrap();
+        // The design being edited is not stored twice: the autosave holds it.
+        assert!(!text.contains(&format!("\"{}\"", b.name)), "{text}");
+        let (designs, active, notice) = designs_decode(Some(&text), b.clone());
+        assert_eq!(designs, vec![a.clone(), b.clone(), c.clone()]);
+        assert_eq!(active, 1);
+        assert!(notice.is_none());
+        // Nothing stored: the autosave is the only design.
+        assert_eq!(designs_decode(None, a.clone()), (vec![a.clone()], 0, None));
+    }
+
+    #[test]
+    fn an_unreadable_design_is_left_out_with_a_notice_and_the_others_kept() {
+        let (a, b) = (
+            tandem_engine::presets::reference(),
+            tandem_engine::presets::pilot_light(),
+        );
+        let mut v: Value = serde_json::from_str(&designs_encode(&[&a, &b], 1).unwrap()).unwrap();
+        v["designs"][0]["objectives"]["rtoSeconds"] = json!(-1);
+        let (designs, active, notice) = designs_decode(Some(&v.to_string()), b.clone());
+        assert_eq!(designs, vec![b.clone()]);
+        assert_eq!(active, 0);
+        let notice = notice.unwrap();
+        assert!(
+            notice.contains("design 1") && notice.contains("rtoSeconds"),
+            "{notice}"
+        );
+        // A list that is not one keeps the autosave as the only design, and says so.
+        let (designs, _, notice) = designs_decode(Some("{"), a.clone());
+        assert_eq!(designs, vec![a]);
+        assert!(notice.unwrap().contains("could not be read"));
+    }
 
     #[test]
     fn links_round_trip() {

@@ -5,10 +5,13 @@ use tandem_engine::Topology;
 
 pub use super::codec::Restored;
 use super::codec::{autosave_decode as decode, autosave_encode, autosave_restore};
+use super::codec::{designs_decode, designs_encode};
 
 const CURRENT: &str = "tandem.autosave.current";
 const PREVIOUS: &str = "tandem.autosave.previous";
 const VIEW: &str = "tandem.view";
+/// The other designs kept in this browser (the one edited is in the autosave slots).
+const DESIGNS: &str = "tandem.designs";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -44,5 +47,20 @@ pub fn load_view() -> Option<String> {
 pub fn save_view(id: &str) {
     if let Some(s) = storage() {
         let _ = s.set_item(VIEW, id);
+    }
+}
+
+/// Every design kept in this browser, `current` (the autosave) among them, which of them is
+/// edited, and a notice if a stored one could not be read.
+pub fn load_designs(current: Topology) -> (Vec<Topology>, usize, Option<String>) {
+    let text = storage().and_then(|s| s.get_item(DESIGNS).ok().flatten());
+    designs_decode(text.as_deref(), current)
+}
+
+/// Saves the designs other than the edited one (which `save` keeps).
+pub fn save_designs(designs: &[&Topology], active: usize) {
+    let Some(s) = storage() else { return };
+    if let Some(text) = designs_encode(designs, active) {
+        let _ = s.set_item(DESIGNS, &text);
     }
 }

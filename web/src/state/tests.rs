@@ -140,8 +140,7 @@ fn undo_after_a_fix_undoes_the_fix_and_redo_returns_to_it() {
     assert!(redone.redo.is_empty());
 }
 
-#[test]
-fn a_shared_link_keeps_the_work_it_replaces_restorable_in_one_undoable_step() {
+fn mine_and_theirs() -> (State, String) {
     let mine = run(
         State::default(),
         Action::Edit {
@@ -151,24 +150,93 @@ fn a_shared_link_keeps_the_work_it_replaces_restorable_in_one_undoable_step() {
     );
     let mut shared = presets::hot_standby();
     shared.name = "theirs".into();
-    let text = tandem_engine::to_json(&shared);
-    let opened = run(mine.clone(), Action::OpenLink { text: text.clone() });
+    (mine, tandem_engine::to_json(&shared))
+}
+
+#[test]
+fn a_shared_link_that_differs_asks_before_it_replaces_anything() {
+    let (mine, text) = mine_and_theirs();
+    let asked = run(mine.clone(), Action::OpenLink { text: text.clone() });
+    assert_eq!(asked.topology, mine.topology);
+    assert_eq!(asked.undo.len(), mine.undo.len());
+    assert_eq!(asked.link.as_ref().map(|t| t.name.as_str()), Some("theirs"));
+    // Keep mine: nothing changes but the question goes.
+    let kept = run(asked.clone(), Action::Link(LinkChoice::KeepMine));
+    assert_eq!(kept.topology, mine.topology);
+    assert!(kept.link.is_none());
+    assert_eq!(kept.designs.len(), 1);
+    // Open the link: in place of mine, one undoable step.
+    let opened = run(asked.clone(), Action::Link(LinkChoice::Open));
     assert_eq!(opened.topology.name, "theirs");
-    assert_eq!(
-        opened.stashed.as_ref().map(|t| t.name.as_str()),
-        Some("mine")
+    assert!(opened.link.is_none());
+    assert_eq!(opened.designs.len(), 1);
+    assert_eq!(run(opened, Action::Undo).topology, mine.topology);
+    // No question waiting: a choice does nothing.
+    let idle = run(mine.clone(), Action::Link(LinkChoice::Open));
+    assert_eq!(idle, mine);
+    // The same design again is not asked about; a broken link changes nothing.
+    let again = run(
+        mine.clone(),
+        Action::OpenLink {
+            text: tandem_engine::to_json(&mine.topology),
+        },
     );
-    let restored = run(opened.clone(), Action::RestoreStashed);
-    assert_eq!(restored.topology, mine.topology);
-    assert!(restored.stashed.is_none());
-    let undone = run(restored, Action::Undo);
-    assert_eq!(undone.topology.name, "theirs");
-    // The same design again is not a replacement; a broken link changes nothing.
-    let again = run(opened.clone(), Action::OpenLink { text });
-    assert_eq!(again.undo.len(), opened.undo.len());
+    assert!(again.link.is_none());
+    assert_eq!(again.undo.len(), mine.undo.len());
     let broken = run(mine.clone(), Action::OpenLink { text: "{".into() });
     assert_eq!(broken.topology, mine.topology);
+    assert!(broken.link.is_none());
     assert!(matches!(broken.banner, Some(Banner::Error(_))));
+    // Over an untouched preset there is no work to lose: the link opens at once, undoably.
+    let fresh = State::default();
+    let opened = run(fresh.clone(), Action::OpenLink { text: text.clone() });
+    assert_eq!(opened.topology.name, "theirs");
+    assert!(opened.link.is_none());
+    assert_eq!(run(opened, Action::Undo).topology, fresh.topology);
+}
+
+#[test]
+fn open_both_keeps_mine_as_a_design_to_switch_back_to_and_close_is_reopenable() {
+    let (mine, text) = mine_and_theirs();
+    let asked = run(mine.clone(), Action::OpenLink { text });
+    let both = run(asked, Action::Link(LinkChoice::OpenBoth));
+    assert_eq!(both.topology.name, "theirs");
+    assert_eq!(both.active, 1);
+    let names: Vec<&str> = both.designs.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["mine", "theirs"]);
+    // A new design starts its own history: Undo does not bring mine back into it.
+    assert!(both.undo.is_empty());
+    // An edit to theirs, then back to mine: mine is as it was, theirs keeps the edit.
+    let edited = run(
+        both,
+        Action::Edit {
+            path: "name".into(),
+            value: json!("theirs-edited"),
+        },
+    );
+    let back = run(edited, Action::SwitchDesign(0));
+    assert_eq!(back.topology, mine.topology);
+    assert_eq!(back.active, 0);
+    assert_eq!(back.designs[1].name, "theirs-edited");
+    assert_eq!(back.analysis, mine.analysis);
+    // Switching to the design already edited, or to one that does not exist, does nothing.
+    assert_eq!(run(back.clone(), Action::SwitchDesign(0)), back);
+    assert_eq!(run(back.clone(), Action::SwitchDesign(7)), back);
+    // Closing mine edits the other; the closed one reopens as a design of its own.
+    let closed = run(back, Action::CloseDesign);
+    assert_eq!(closed.topology.name, "theirs-edited");
+    assert_eq!(closed.designs.len(), 1);
+    assert_eq!(
+        closed.closed.as_ref().map(|t| t.name.as_str()),
+        Some("mine")
+    );
+    // The last design cannot be closed.
+    assert_eq!(run(closed.clone(), Action::CloseDesign), closed);
+    let reopened = run(closed, Action::ReopenDesign);
+    assert_eq!(reopened.topology, mine.topology);
+    assert_eq!(reopened.designs.len(), 2);
+    assert_eq!(reopened.active, 1);
+    assert!(reopened.closed.is_none());
 }
 
 #[test]
