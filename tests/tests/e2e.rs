@@ -309,6 +309,22 @@ async fn a_shared_link_opens_the_same_topology_and_a_narrow_window_works() {
     s.stop().await;
 }
 
+/// The measurement script's arguments for `edits` edits of the RTO objective.
+fn rto_edits(edits: u32) -> Vec<serde_json::Value> {
+    serde_json::json!([edits, "objectives.rtoSeconds", "card-rto", "1801", "1800"])
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The same for the first function's memory, which the cost card shows.
+fn memory_edits(edits: u32) -> Vec<serde_json::Value> {
+    serde_json::json!([edits, "functions[0].memoryMb", "card-cost", "1088", "1024"])
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Measures what the issue asks to report; prints the numbers (run with --nocapture).
 #[tokio::test]
 #[ignore = "needs a trunk release build and chromedriver: run by scripts/test.sh"]
@@ -317,24 +333,31 @@ async fn measurements() {
     let ready = s.js_number("return window.__tandemReady;").await;
     assert!(ready.is_finite() && ready > 0.0);
     // Engine + re-render per edit: from the input event (and `change`, as Enter applies the
-    // value) to the moment the RTO card shows the engine's new answer (a MutationObserver fires
-    // right after the DOM changes).
+    // value) to the moment a summary card shows the engine's new answer (a MutationObserver
+    // fires right after the DOM changes; the cards are drawn in one render). Arguments: the
+    // number of edits, the field, the card that changes, and the two values typed in turn.
     let script = r#"
         const done = arguments[arguments.length - 1];
-        const edits = arguments[0];
-        const el = document.getElementById('objectives.rtoSeconds');
-        const card = document.getElementById('card-rto');
+        const [edits, field, cardId, a, b] = arguments;
+        const el = document.getElementById(field);
+        const card = document.getElementById(cardId);
         const times = [];
+        const engine = [];
         let i = 0;
         const step = () => {
             const t0 = performance.now();
             const obs = new MutationObserver(() => {
                 obs.disconnect();
                 times.push(performance.now() - t0);
-                if (++i < edits) setTimeout(step, 5); else { times.sort((a, b) => a - b); done([times[Math.floor(times.length / 2)], times[Math.ceil(times.length * 0.95) - 1]]); }
+                engine.push(window.__tandemEngineMs);
+                if (++i < edits) setTimeout(step, 5); else {
+                    times.sort((a, b) => a - b);
+                    engine.sort((a, b) => a - b);
+                    done([times[Math.floor(times.length / 2)], times[Math.ceil(times.length * 0.95) - 1], engine[Math.floor(engine.length / 2)]]);
+                }
             });
             obs.observe(card, { subtree: true, childList: true, characterData: true });
-            el.value = String(1801 - (i % 2));
+            el.value = i % 2 ? b : a;
             el.dispatchEvent(new Event('input', { bubbles: true }));
             el.dispatchEvent(new Event('change', { bubbles: true }));
         };
@@ -350,13 +373,9 @@ async fn measurements() {
     ] {
         s.click(tab).await;
         s.wait_for(view).await;
-        let times: Vec<f64> = serde_json::from_value(
-            s.client
-                .execute_async(script, vec![serde_json::json!(40)])
-                .await
-                .unwrap(),
-        )
-        .unwrap();
+        let times: Vec<f64> =
+            serde_json::from_value(s.client.execute_async(script, rto_edits(40)).await.unwrap())
+                .unwrap();
         per_view.push_str(&format!(
             " {}-edit-median-ms={:.1} {}-edit-p95-ms={:.1}",
             &tab[5..],
@@ -396,7 +415,10 @@ async fn measurements() {
     assert!(s.text("#topology-name").await.starts_with("trading-10x"));
     s.click(".edit-pane .tabs button:nth-child(6)").await;
     s.wait_for("[id='objectives.rtoSeconds']").await;
-    for view in [
+    // Two kinds of edit: the RTO objective, which leaves the templates as they are (the
+    // engine plays the outage again on the stacks it read), and a function's memory, which
+    // changes them (synthesized and read again).
+    let views = [
         "findings",
         "recovery",
         "outage",
@@ -404,20 +426,24 @@ async fn measurements() {
         "tradeoffs",
         "diagram",
         "templates",
-    ] {
-        s.click(&format!("#tab-{view}")).await;
-        s.wait_for(&format!("#view-panel #{view}")).await;
-        let times: Vec<f64> = serde_json::from_value(
-            s.client
-                .execute_async(script, vec![serde_json::json!(20)])
-                .await
-                .unwrap(),
-        )
-        .unwrap();
-        per_view.push_str(&format!(
-            " 10x-{view}-edit-median-ms={:.1} 10x-{view}-edit-p95-ms={:.1}",
-            times[0], times[1]
-        ));
+    ];
+    for (kind, group, edits) in [("", 6, rto_edits(20)), ("-synth", 3, memory_edits(20))] {
+        s.click(&format!(".edit-pane .tabs button:nth-child({group})"))
+            .await;
+        for view in views {
+            s.click(&format!("#tab-{view}")).await;
+            s.wait_for(&format!("#view-panel #{view}")).await;
+            s.wait_for(&format!("[id='{}']", edits[1].as_str().unwrap()))
+                .await;
+            let times: Vec<f64> = serde_json::from_value(
+                s.client.execute_async(script, edits.clone()).await.unwrap(),
+            )
+            .unwrap();
+            per_view.push_str(&format!(
+                " 10x{kind}-{view}-edit-median-ms={:.1} 10x{kind}-{view}-edit-p95-ms={:.1} 10x{kind}-{view}-engine-median-ms={:.1}",
+                times[0], times[1], times[2]
+            ));
+        }
     }
     let wasm = std::fs::read_dir(std::env::var("TANDEM_DIST").unwrap())
         .unwrap()

@@ -7,10 +7,12 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 use tandem_engine::analysis::Analysis;
+use tandem_engine::analysis::Analyzer;
 use tandem_engine::editor::Group;
 use tandem_engine::presets;
 use tandem_engine::rules::{apply_fix, CheckReport, Edit, Fix};
-use tandem_engine::{analyze, PriceTable, Topology};
+use tandem_engine::simulate::{Scenario, Simulation};
+use tandem_engine::{PriceTable, Topology};
 use yew::functional::UseReducerHandle;
 use yew::Reducible;
 
@@ -107,6 +109,8 @@ pub struct State {
     pub topology: Rc<Topology>,
     pub analysis: Rc<Analysis>,
     pub report: Rc<CheckReport>,
+    /// The regional outage the RTO was measured on, which the Outage view shows as it is.
+    pub outage: Option<Rc<Simulation>>,
     pub prices: Rc<PriceTable>,
     /// `None` for the built-in table, else the loaded file's name.
     pub prices_name: Option<String>,
@@ -152,8 +156,13 @@ impl State {
     pub fn new(topology: Topology, banner: Option<Banner>) -> State {
         let prices = Rc::new(PriceTable::builtin().clone());
         let topology = Rc::new(topology);
-        let (analysis, report) = evaluate(&topology, &prices);
+        let Evaluated {
+            analysis,
+            report,
+            outage,
+        } = evaluate(&topology, &prices);
         State {
+            outage,
             designs: vec![topology.clone()],
             active: 0,
             link: None,
@@ -178,7 +187,11 @@ impl State {
     /// The state with `topology` as the new current one, `previous` on the undo stack.
     fn with(&self, topology: Topology, edited: Option<String>) -> State {
         let topology = Rc::new(topology);
-        let (analysis, report) = evaluate(&topology, &self.prices);
+        let Evaluated {
+            analysis,
+            report,
+            outage,
+        } = evaluate(&topology, &self.prices);
         let mut undo = self.undo.clone();
         let coalesce = edited.is_some() && edited == self.last_edit;
         if !coalesce {
@@ -195,6 +208,7 @@ impl State {
             topology,
             analysis,
             report,
+            outage,
             undo,
             redo: Vec::new(),
             last_edit: edited,
@@ -299,12 +313,17 @@ impl State {
     }
 
     fn reprice(&self, prices: Rc<PriceTable>, name: Option<String>) -> State {
-        let (analysis, report) = evaluate(&self.topology, &prices);
+        let Evaluated {
+            analysis,
+            report,
+            outage,
+        } = evaluate(&self.topology, &prices);
         State {
             prices,
             prices_name: name,
             analysis,
             report,
+            outage,
             ..self.clone()
         }
     }
@@ -316,10 +335,62 @@ impl Default for State {
     }
 }
 
-fn evaluate(topology: &Topology, prices: &PriceTable) -> (Rc<Analysis>, Rc<CheckReport>) {
-    let analysis = analyze(topology, prices);
+/// What the engine says about a topology: its analysis, its findings, and the regional
+/// outage its RTO was measured on.
+struct Evaluated {
+    analysis: Rc<Analysis>,
+    report: Rc<CheckReport>,
+    outage: Option<Rc<Simulation>>,
+}
+
+thread_local! {
+    /// The engine's analyzer: it keeps the stacks it last synthesized and read, and plays the
+    /// outage on them again while edits leave the synthesis input alone (the objectives, the
+    /// budget, the workload's cost figures, suppressions).
+    static ANALYZER: std::cell::RefCell<Analyzer> = std::cell::RefCell::new(Analyzer::new());
+}
+
+/// The engine's simulation of `scenario` on `topology`, on the stacks the analyzer holds when
+/// they are this topology's.
+pub fn simulate(topology: &Topology, scenario: Scenario) -> Simulation {
+    ANALYZER.with(|a| a.borrow_mut().simulate(topology, scenario))
+}
+
+fn evaluate(topology: &Topology, prices: &PriceTable) -> Evaluated {
+    let started = now();
+    let (analysis, outage) = ANALYZER.with(|a| a.borrow_mut().analyze_simulated(topology, prices));
     let report = tandem_engine::rules::check_analyzed(topology, &analysis, prices);
-    (Rc::new(analysis), Rc::new(report))
+    record_engine_ms(started);
+    Evaluated {
+        analysis: Rc::new(analysis),
+        report: Rc::new(report),
+        outage: outage.map(Rc::new),
+    }
+}
+
+/// Milliseconds on the page's clock (0 natively).
+fn now() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+/// How long the engine took on the last edit, as `window.__tandemEngineMs`: the end-to-end
+/// measurement splits an edit's time into the engine's and the page's with it.
+fn record_engine_ms(started: f64) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &"__tandemEngineMs".into(), &(now() - started).into());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = started;
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -540,11 +611,16 @@ impl Reducible for State {
                     return self;
                 };
                 s.redo.push(s.topology.clone());
-                let (analysis, report) = evaluate(&prev, &s.prices);
+                let Evaluated {
+                    analysis,
+                    report,
+                    outage,
+                } = evaluate(&prev, &s.prices);
                 State {
                     topology: prev,
                     analysis,
                     report,
+                    outage,
                     drafts: BTreeMap::new(),
                     last_edit: None,
                     ..s
@@ -556,11 +632,16 @@ impl Reducible for State {
                     return self;
                 };
                 s.undo.push(s.topology.clone());
-                let (analysis, report) = evaluate(&next, &s.prices);
+                let Evaluated {
+                    analysis,
+                    report,
+                    outage,
+                } = evaluate(&next, &s.prices);
                 State {
                     topology: next,
                     analysis,
                     report,
+                    outage,
                     drafts: BTreeMap::new(),
                     last_edit: None,
                     ..s

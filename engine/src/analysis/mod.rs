@@ -37,6 +37,98 @@ pub fn analyze(topology: &Topology, prices: &PriceTable) -> Analysis {
     }
 }
 
+/// The same analysis, with the `region-outage` simulation its RTO comes from (`None` when
+/// the topology has nothing to time): the console shows that very run in its Outage view
+/// instead of playing it again.
+pub fn analyze_simulated(
+    topology: &Topology,
+    prices: &PriceTable,
+) -> (Analysis, Option<crate::simulate::Simulation>) {
+    let (rto, simulation) = rto::rto_simulated(topology);
+    let analysis = Analysis {
+        rpo: rpo::rpo(topology),
+        rto,
+        cost: cost::cost(topology, prices),
+    };
+    (analysis, simulation)
+}
+
+/// Analyses topology after topology, as an editor does: the stacks are synthesized and read
+/// for the simulator again only when an edit changes what synthesis reads
+/// ([`crate::synth::synthesis_input`]), so an edit of the objectives, the budget, the
+/// workload's cost figures or a suppression plays the outage on the stacks already read. The
+/// results are those of [`analyze_simulated`] and [`crate::simulate::simulate_topology`].
+#[derive(Debug, Default)]
+pub struct Analyzer {
+    /// The last synthesis input and its stacks, read.
+    last: Option<(Topology, crate::simulate::Prepared)>,
+    syntheses: u64,
+}
+
+impl Analyzer {
+    pub fn new() -> Analyzer {
+        Analyzer::default()
+    }
+
+    /// How many times it synthesized and read the stacks (once per change of the synthesis
+    /// input).
+    pub fn syntheses(&self) -> u64 {
+        self.syntheses
+    }
+
+    /// What [`analyze_simulated`] says about `topology`.
+    pub fn analyze_simulated(
+        &mut self,
+        topology: &Topology,
+        prices: &PriceTable,
+    ) -> (Analysis, Option<crate::simulate::Simulation>) {
+        let prepared = self.prepared(topology);
+        let (rto, simulation) = rto::rto_prepared(topology, prepared);
+        let analysis = Analysis {
+            rpo: rpo::rpo(topology),
+            rto,
+            cost: cost::cost(topology, prices),
+        };
+        (analysis, simulation)
+    }
+
+    /// What [`crate::simulate::simulate_topology`] says about `topology` in `scenario`.
+    pub fn simulate(
+        &mut self,
+        topology: &Topology,
+        scenario: crate::simulate::Scenario,
+    ) -> crate::simulate::Simulation {
+        self.prepared(topology).play(
+            scenario,
+            &crate::simulate::durations_of(topology),
+            &crate::simulate::Objectives::of(topology),
+        )
+    }
+
+    /// The stacks of `topology`, read, from the last call's when its synthesis input is the
+    /// same.
+    fn prepared(&mut self, topology: &Topology) -> &crate::simulate::Prepared {
+        let input = crate::synth::synthesis_input(topology);
+        if self.last.as_ref().is_some_and(|(last, _)| *last != input) {
+            self.last = None;
+        }
+        if self.last.is_none() {
+            self.syntheses += 1;
+        }
+        &self
+            .last
+            .get_or_insert_with(|| {
+                let read = crate::simulate::Input::from_owned_synthesis(
+                    crate::synth::synthesize(&input),
+                    &input,
+                );
+                let prepared = crate::simulate::Prepared::new(&read);
+                (input, prepared)
+            })
+            .1
+    }
+}
+
 /// RPO and cost only: what budget and RPO suggestions compare (the RTO, which synthesizes and
 /// simulates, is left empty).
 pub(crate) fn analyze_without_rto(topology: &Topology, prices: &PriceTable) -> Analysis {

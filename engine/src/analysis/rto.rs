@@ -89,19 +89,47 @@ const SIM: &str = "docs/simulation.md";
 /// Simulates a regional outage of `t`'s synthesized stacks and explains the measured RTO.
 pub(crate) fn rto(t: &Topology) -> RtoReport {
     if !crate::synth::dns::has_api(t) {
-        return RtoReport {
-            scenario: Scenario::RegionOutage.name().into(),
-            phases: Vec::new(),
-            total_seconds: None,
-            unmeasured: Some(
-                "no API with a health function: nothing serves users through a public name, so there is no recovery to time".into(),
-            ),
-        };
+        return unmeasured();
     }
     explain(t, simulate_topology(t, Scenario::RegionOutage))
 }
 
-/// One milestone of the critical path, with the phase that ends at it.
+/// The RTO, and the simulation it was measured on (`None` with nothing to measure).
+pub(crate) fn rto_simulated(t: &Topology) -> (RtoReport, Option<Simulation>) {
+    if !crate::synth::dns::has_api(t) {
+        return (unmeasured(), None);
+    }
+    let sim = simulate_topology(t, Scenario::RegionOutage);
+    (explain(t, sim.clone()), Some(sim))
+}
+
+/// The RTO played on stacks read beforehand (`analysis::Analyzer`), and its simulation.
+pub(crate) fn rto_prepared(
+    t: &Topology,
+    prepared: &crate::simulate::Prepared,
+) -> (RtoReport, Option<Simulation>) {
+    if !crate::synth::dns::has_api(t) {
+        return (unmeasured(), None);
+    }
+    let sim = prepared.play(
+        Scenario::RegionOutage,
+        &crate::simulate::durations_of(t),
+        &crate::simulate::Objectives::of(t),
+    );
+    (explain(t, sim.clone()), Some(sim))
+}
+
+fn unmeasured() -> RtoReport {
+    RtoReport {
+        scenario: Scenario::RegionOutage.name().into(),
+        phases: Vec::new(),
+        total_seconds: None,
+        unmeasured: Some(
+            "no API with a health function: nothing serves users through a public name, so there is no recovery to time".into(),
+        ),
+    }
+}
+
 struct Milestone {
     id: &'static str,
     title: &'static str,

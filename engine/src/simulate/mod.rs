@@ -139,30 +139,78 @@ pub struct Simulation {
 /// Synthesizes `t` and plays `scenario` with the built-in durations.
 pub fn simulate_topology(t: &Topology, scenario: Scenario) -> Simulation {
     let input = Input::from_owned_synthesis(crate::synth::synthesize(t), t);
-    // The topology's own estimates of how long a backup and its copy take replace the table's
-    // (the templates do not say): the analysis's backup RPO counts the same figures.
+    simulate(&input, scenario, &durations_of(t))
+}
+
+/// The built-in durations, with the topology's own estimates of how long a backup and its
+/// copy take in place of the table's (the templates do not say): the analysis's backup RPO
+/// counts the same figures.
+pub fn durations_of(t: &Topology) -> Durations {
     let minutes = |m: f64| (m.max(0.0) * 60.0).round() as u64;
-    let durations = Durations::builtin()
+    Durations::builtin()
         .unwrap_or(Durations {
             version: 1,
             durations: Vec::new(),
         })
         .with("backup.job", minutes(t.workload.backup_job_minutes.get()))
-        .with("backup.copy", minutes(t.workload.backup_copy_minutes.get()));
-    simulate(&input, scenario, &durations)
+        .with("backup.copy", minutes(t.workload.backup_copy_minutes.get()))
 }
 
 /// Plays one scenario against the stacks.
 pub fn simulate(input: &Input, scenario: Scenario, durations: &Durations) -> Simulation {
-    let views = template_view::views(&input.stacks, &input.plan);
-    let stored = template_view::stored_values(&views, &input.plan);
-    let world = world::build(
-        &views,
-        stored,
-        &input.primary_region,
-        &input.secondary_region,
-    );
-    let mut run = run::Run::new(world, durations, scenario, &input.objectives);
+    play(
+        Prepared::world_of(input),
+        scenario,
+        durations,
+        &input.objectives,
+    )
+}
+
+/// The stacks read once, as every scenario starts from them: reading the templates is most
+/// of a simulation's cost, playing a scenario a small part. `Prepared::play` plays any
+/// scenario against any objectives without reading the templates again.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    world: world::World,
+}
+
+impl Prepared {
+    pub fn new(input: &Input) -> Prepared {
+        Prepared {
+            world: Prepared::world_of(input),
+        }
+    }
+
+    fn world_of(input: &Input) -> world::World {
+        let views = template_view::views(&input.stacks, &input.plan);
+        let stored = template_view::stored_values(&views, &input.plan);
+        world::build(
+            &views,
+            stored,
+            &input.primary_region,
+            &input.secondary_region,
+        )
+    }
+
+    /// Plays `scenario`; the same as `simulate` on the input this was prepared from, with
+    /// these objectives.
+    pub fn play(
+        &self,
+        scenario: Scenario,
+        durations: &Durations,
+        objectives: &Objectives,
+    ) -> Simulation {
+        play(self.world.clone(), scenario, durations, objectives)
+    }
+}
+
+fn play(
+    world: world::World,
+    scenario: Scenario,
+    durations: &Durations,
+    objectives: &Objectives,
+) -> Simulation {
+    let mut run = run::Run::new(world, durations, scenario, objectives);
     run.play();
     finish(run, scenario)
 }

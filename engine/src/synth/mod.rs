@@ -172,6 +172,29 @@ pub fn synthesize(t: &Topology) -> Synthesis {
     }
 }
 
+/// `t` with every field synthesis does not read set to one fixed value: the objectives, the
+/// suppressions, and the workload's cost figures (the Lambda quota stays: the probe's reserved
+/// concurrency reads it). Topologies with the same synthesis input synthesize to the same
+/// stacks, so an editor need not synthesize again when only those fields change; the property
+/// test `synthesis_reads_nothing_its_input_sets_aside` holds synthesis to it.
+pub fn synthesis_input(t: &Topology) -> Topology {
+    static FIXED: std::sync::OnceLock<(crate::model::Objectives, crate::model::Workload)> =
+        std::sync::OnceLock::new();
+    let (objectives, workload) = FIXED.get_or_init(|| {
+        let r = crate::presets::reference();
+        (r.objectives, r.workload)
+    });
+    Topology {
+        objectives: objectives.clone(),
+        workload: crate::model::Workload {
+            lambda_concurrency_limit: t.workload.lambda_concurrency_limit,
+            ..workload.clone()
+        },
+        suppressions: Vec::new(),
+        ..t.clone()
+    }
+}
+
 fn stack(t: &Topology, names: &Names, id: &str, side: Side, template: Value) -> Stack {
     Stack {
         id: id.into(),

@@ -173,11 +173,16 @@ impl State {
     /// This state editing `topology` from a clean slate: its own numbers, no history, no
     /// unapplied text.
     fn fresh(&self, topology: Rc<Topology>) -> State {
-        let (analysis, report) = super::evaluate(&topology, &self.prices);
+        let super::Evaluated {
+            analysis,
+            report,
+            outage,
+        } = super::evaluate(&topology, &self.prices);
         State {
             topology,
             analysis,
             report,
+            outage,
             undo: Vec::new(),
             redo: Vec::new(),
             last_edit: None,

@@ -2,9 +2,9 @@
 //! watch it as lanes (what the public name answers, which region writes, each alarm, each
 //! state machine's steps, each store's data at risk) on one time axis; scrub or play it; the
 //! violations are marked on the axis and listed, each linking to its template resource and,
-//! where one field decides it, to that field. The simulation runs only while this view is
-//! shown, once per topology and scenario; every number and verdict is the engine's
-//! (`tandem_engine::simulate`).
+//! where one field decides it, to that field. The regional outage is the run the analysis
+//! measured the RTO on; another scenario is played only while this view is shown, once per
+//! topology and scenario. Every number and verdict is the engine's (`tandem_engine::simulate`).
 
 mod chart;
 pub mod lanes;
@@ -14,12 +14,12 @@ use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
 use tandem_engine::analysis::human_seconds;
-use tandem_engine::simulate::{simulate_topology, Scenario, Simulation, VIOLATIONS};
+use tandem_engine::simulate::{Scenario, Simulation, VIOLATIONS};
 use tandem_engine::Topology;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::{Action, StateHandle};
+use crate::state::{Action, Same, StateHandle};
 
 thread_local! {
     /// The last simulation, so reopening the view on the same topology and scenario costs
@@ -36,7 +36,7 @@ pub fn simulated(t: &Topology, scenario: Scenario) -> Rc<Simulation> {
             .map(|(_, _, s)| s.clone())
     });
     cached.unwrap_or_else(|| {
-        let sim = Rc::new(simulate_topology(t, scenario));
+        let sim = Rc::new(crate::state::simulate(t, scenario));
         LAST.with(|c| *c.borrow_mut() = Some((t.clone(), scenario, sim.clone())));
         sim
     })
@@ -105,8 +105,21 @@ fn at_text(t: u64) -> String {
 pub fn Outage() -> Html {
     let state = use_context::<StateHandle>();
     let scenario = use_state(|| Scenario::RegionOutage);
-    let deps = state.as_ref().map(|s| (s.topology.clone(), *scenario));
-    let sim = use_memo(deps, |deps| deps.as_ref().map(|(t, s)| simulated(t, *s)));
+    // The regional outage is the very run the RTO was measured on: shown as it is. Other
+    // scenarios are played here, once per topology and scenario.
+    let deps = state.as_ref().map(|s| {
+        let measured = s
+            .outage
+            .clone()
+            .filter(|_| *scenario == Scenario::RegionOutage);
+        (Same(s.topology.clone()), *scenario, measured.map(Same))
+    });
+    let sim = use_memo(deps, |deps| {
+        deps.as_ref().map(|(t, s, measured)| match measured {
+            Some(m) => m.0.clone(),
+            None => simulated(&t.0, *s),
+        })
+    });
     let clock = use_reducer(Clock::default);
     let narrow = use_state_eq(is_narrow);
     {
