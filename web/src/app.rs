@@ -134,8 +134,24 @@ pub fn App() -> Html {
     // Autosave every change of the topology, and of the list of designs (by identity: the
     // list changes only when a design is opened, switched to or closed).
     {
+        // In a task of its own, after the new numbers are on screen: saving writes the whole
+        // topology and reads the save it replaces back (ten times the reference takes a few
+        // ms). A burst of edits saves once, its last state.
         let topology = state.topology.clone();
-        use_effect_with(topology, |t| storage::save(t));
+        use_effect_with(topology, |t| {
+            let t = t.clone();
+            let save = gloo::timers::callback::Timeout::new(0, move || storage::save(&t));
+            move || drop(save)
+        });
+        // Leaving the page saves at once, in case the task above has not run yet.
+        let latest = use_mut_ref(|| state.topology.clone());
+        *latest.borrow_mut() = state.topology.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "pagehide", move |_| storage::save(&latest.borrow()))
+            });
+            move || drop(listener)
+        });
         let designs: Vec<std::rc::Rc<tandem_engine::Topology>> = state.designs.clone();
         let ids: Vec<usize> = designs
             .iter()

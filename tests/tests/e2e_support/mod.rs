@@ -259,12 +259,16 @@ impl Session {
         v.as_str().unwrap_or_default().to_string()
     }
 
-    /// The topology the console holds (its autosave), read at a dotted path of the JSON.
+    /// The topology the console holds (its autosave), read at a dotted path of the JSON. The
+    /// console saves in a task after each render: the read waits behind it.
     pub async fn saved(&self, path: &str) -> serde_json::Value {
         self.client
-            .execute(
-                "const t = JSON.parse(localStorage.getItem('tandem.autosave.current')).topology; \
-                 return arguments[0].split('.').reduce((v, k) => v == null ? v : v[k], t);",
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 setTimeout(() => { \
+                   const t = JSON.parse(localStorage.getItem('tandem.autosave.current')).topology; \
+                   done(arguments[0].split('.').reduce((v, k) => v == null ? v : v[k], t)); \
+                 }, 0);",
                 vec![serde_json::json!(path)],
             )
             .await
