@@ -66,14 +66,37 @@ fn strings<T: AsRef<str>>(items: &[T]) -> Vec<String> {
     items.iter().map(|s| s.as_ref().to_string()).collect()
 }
 
+/// All a field's kind reads from the rest of the topology: the ids a choice starts with (a
+/// queue trigger names the first queue). An editor that renders a part of the topology again
+/// only when its value or this context changes cannot show a stale choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindContext {
+    first_queue: String,
+    first_function: String,
+    first_table: String,
+    first_bucket: String,
+}
+
+impl KindContext {
+    pub fn of(t: &Topology) -> KindContext {
+        let first = |id: Option<&String>| id.cloned().unwrap_or_else(|| "id".into());
+        KindContext {
+            first_queue: first(t.queues.first().map(|x| &x.id)),
+            first_function: first(t.functions.first().map(|x| &x.id)),
+            first_table: first(t.tables.first().map(|x| &x.id)),
+            first_bucket: first(t.buckets.first().map(|x| &x.id)),
+        }
+    }
+}
+
 /// The kind of a field with a fixed set of values, if it has one.
 pub fn field_kind(t: &Topology, path: &str) -> Option<FieldKind> {
+    field_kind_in(&KindContext::of(t), path)
+}
+
+/// The same, from the context alone.
+pub fn field_kind_in(c: &KindContext, path: &str) -> Option<FieldKind> {
     let p = pattern(path);
-    let first = |ids: Vec<&str>| {
-        ids.first()
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "id".into())
-    };
     let kind = match p.as_str() {
         "strategy" => FieldKind::Select(plain(&[
             "backupRestore",
@@ -126,7 +149,7 @@ pub fn field_kind(t: &Topology, path: &str) -> Option<FieldKind> {
         "functions[].placement" => FieldKind::Select(plain(&["outsideVpc", "private", "isolated"])),
         "functions[].runtime" => FieldKind::Suggest(strings(LAMBDA_RUNTIMES_SUPPORTED)),
         "functions[].trigger" => {
-            let queue = first(t.queues.iter().map(|q| q.id.as_str()).collect());
+            let queue = &c.first_queue;
             FieldKind::Select(vec![
                 Choice {
                     label: "none".into(),
@@ -148,9 +171,7 @@ pub fn field_kind(t: &Topology, path: &str) -> Option<FieldKind> {
         }
         "api.authorization" => FieldKind::Select(plain(&["none", "iam", "cognito"])),
         "alarms[].metric" => {
-            let f = first(t.functions.iter().map(|x| x.id.as_str()).collect());
-            let tb = first(t.tables.iter().map(|x| x.id.as_str()).collect());
-            let b = first(t.buckets.iter().map(|x| x.id.as_str()).collect());
+            let (f, tb, b) = (&c.first_function, &c.first_table, &c.first_bucket);
             FieldKind::Select(vec![
                 Choice {
                     label: "functionErrors".into(),

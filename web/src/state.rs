@@ -414,6 +414,10 @@ pub enum Action {
         path: String,
         value: Value,
     },
+    /// Append the engine's new item (`editor::new_item`) to the list at `path`.
+    AddItem {
+        path: String,
+    },
     /// Remove a field or a list element.
     Remove {
         path: String,
@@ -507,6 +511,19 @@ impl Reducible for State {
                 path,
                 false,
             ),
+            Action::AddItem { path } => {
+                match tandem_engine::editor::new_item(&self.topology, &path) {
+                    Some(value) => self.edit(
+                        vec![Edit::Push {
+                            path: path.clone(),
+                            value,
+                        }],
+                        path,
+                        false,
+                    ),
+                    None => return self,
+                }
+            }
             // Removing a list item moves the ones after it: drafts would land on other items.
             Action::Remove { path } => State {
                 drafts: BTreeMap::new(),

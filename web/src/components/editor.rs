@@ -3,20 +3,76 @@
 //! an enum takes and which fields are optional, and validates every edit.
 
 use serde_json::Value;
-use tandem_engine::editor::{field_kind, new_item, optional_fields, variant_of, FieldKind, Group};
+use std::collections::BTreeMap;
+
+use tandem_engine::editor::{
+    field_kind_in, optional_fields, variant_of, FieldKind, Group, KindContext,
+};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::labels::{
     choice_title, duration_text, field_label, label, name, parse_duration, unit, Unit,
 };
-use crate::state::{Action, Same, StateHandle, Typed};
+use crate::state::{Action, Draft, Same, State, StateHandle, Typed};
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {
         format!("{path}.{key}")
+    }
+}
+
+/// What every field reads besides its own value: how to dispatch, the unapplied text of
+/// fields, and what choices read from the rest of the topology.
+struct Ed<'a> {
+    d: UseReducerDispatcher<State>,
+    drafts: &'a BTreeMap<String, Draft>,
+    kinds: &'a KindContext,
+}
+
+#[derive(Properties, PartialEq)]
+struct ListItemProps {
+    path: String,
+    /// The list's key (`functions`), for the item's legend.
+    list_key: String,
+    value: Value,
+    /// The unapplied text of the item's fields.
+    drafts: Vec<(String, Draft)>,
+    kinds: KindContext,
+    d: UseReducerDispatcher<State>,
+}
+
+/// One item of a list of objects (a function, a table), with its fields.
+#[component]
+fn ListItem(props: &ListItemProps) -> Html {
+    let drafts: BTreeMap<String, Draft> = props.drafts.iter().cloned().collect();
+    let ed = &Ed {
+        d: props.d.clone(),
+        drafts: &drafts,
+        kinds: &props.kinds,
+    };
+    let (path, item) = (&props.path, &props.value);
+    let name = item
+        .get("id")
+        .or_else(|| item.get("setIdentifier"))
+        .or_else(|| item.get("rule"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let optional = optional_fields(path);
+    let Value::Object(map) = item else {
+        return html! {};
+    };
+    html! {
+        <fieldset id={path.clone()} tabindex="-1" class="item">
+            <legend>{ format!("{} {}", label(&props.list_key).trim_end_matches('s'), name) }{ remove_button(ed, path, &name) }</legend>
+            { for map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| field(ed, &join(path, k), k, v, optional.iter().any(|(o, _)| o == k))) }
+            <div class="adds">
+                { for optional.iter().filter(|(k, _)| map.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(ed, &join(path, k), k, v.clone())) }
+            </div>
+        </fieldset>
     }
 }
 
@@ -44,6 +100,13 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         });
     }
+    let kinds = use_memo(Same(state.topology.clone()), |t| KindContext::of(&t.0));
+    let ed = Ed {
+        d: state.dispatcher(),
+        drafts: &state.drafts,
+        kinds: &kinds,
+    };
+    let ed = &ed;
     let optional: Vec<(&str, Value)> = optional_fields("")
         .into_iter()
         .filter(|(k, _)| props.group.keys().contains(k))
@@ -51,16 +114,16 @@ pub fn Editor(props: &EditorProps) -> Html {
     html! {
         <div class="editor" aria-label={props.group.title()} role="group">
             { for props.group.keys().iter().map(|key| match value.get(*key) {
-                Some(v) if !v.is_null() => field(&state, key, key, v, optional.iter().any(|(k, _)| k == key)),
+                Some(v) if !v.is_null() => field(ed, key, key, v, optional.iter().any(|(k, _)| k == key)),
                 _ => html! {},
             }) }
-            { for optional.iter().filter(|(k, _)| value.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(&state, k, k, v.clone())) }
+            { for optional.iter().filter(|(k, _)| value.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(ed, k, k, v.clone())) }
         </div>
     }
 }
 
-fn add_button(state: &StateHandle, path: &str, key: &str, value: Value) -> Html {
-    let state = state.clone();
+fn add_button(ed: &Ed, path: &str, key: &str, value: Value) -> Html {
+    let state = ed.d.clone();
     let path = path.to_string();
     let onclick = Callback::from(move |_| {
         state.dispatch(Action::Edit {
@@ -71,20 +134,20 @@ fn add_button(state: &StateHandle, path: &str, key: &str, value: Value) -> Html 
     html! { <button class="add" {onclick}>{ format!("+ {}", label(key)) }</button> }
 }
 
-fn remove_button(state: &StateHandle, path: &str, what: &str) -> Html {
-    let state = state.clone();
+fn remove_button(ed: &Ed, path: &str, what: &str) -> Html {
+    let state = ed.d.clone();
     let path = path.to_string();
     let onclick = Callback::from(move |_| state.dispatch(Action::Remove { path: path.clone() }));
     html! { <button class="remove" {onclick} aria-label={format!("Remove {what}")}>{ "Remove" }</button> }
 }
 
 /// One field, by the shape of its value.
-fn field(state: &StateHandle, path: &str, key: &str, value: &Value, removable: bool) -> Html {
-    if let Some(kind) = field_kind(&state.topology, path) {
+fn field(ed: &Ed, path: &str, key: &str, value: &Value, removable: bool) -> Html {
+    if let Some(kind) = field_kind_in(ed.kinds, path) {
         return match kind {
-            FieldKind::Select(choices) => select(state, path, key, value, choices),
-            FieldKind::MultiSelect(options) => multi(state, path, key, value, &options),
-            FieldKind::Suggest(options) => input(state, path, key, value, Some(options), removable),
+            FieldKind::Select(choices) => select(ed, path, key, value, choices),
+            FieldKind::MultiSelect(options) => multi(ed, path, key, value, &options),
+            FieldKind::Suggest(options) => input(ed, path, key, value, Some(options), removable),
         };
     }
     match value {
@@ -92,13 +155,13 @@ fn field(state: &StateHandle, path: &str, key: &str, value: &Value, removable: b
             let optional = optional_fields(path);
             html! {
                 <fieldset id={path.to_string()} tabindex="-1" class="group">
-                    <legend>{ label(key) }{ if removable { remove_button(state, path, &label(key)) } else { html! {} } }</legend>
+                    <legend>{ label(key) }{ if removable { remove_button(ed, path, &label(key)) } else { html! {} } }</legend>
                     { for map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| {
                         let child = join(path, k);
-                        field(state, &child, k, v, optional.iter().any(|(o, _)| o == k))
+                        field(ed, &child, k, v, optional.iter().any(|(o, _)| o == k))
                     }) }
                     <div class="adds">
-                        { for optional.iter().filter(|(k, _)| map.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(state, &join(path, k), k, v.clone())) }
+                        { for optional.iter().filter(|(k, _)| map.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(ed, &join(path, k), k, v.clone())) }
                     </div>
                 </fieldset>
             }
@@ -107,11 +170,11 @@ fn field(state: &StateHandle, path: &str, key: &str, value: &Value, removable: b
             if items.iter().all(Value::is_string) && !items.is_empty()
                 || (items.is_empty() && is_text_list(path)) =>
         {
-            lines(state, path, key, items)
+            lines(ed, path, key, items)
         }
-        Value::Array(items) => list(state, path, key, items),
-        Value::Bool(b) => checkbox(state, path, key, *b, removable),
-        _ => input(state, path, key, value, None, removable),
+        Value::Array(items) => list(ed, path, key, items),
+        Value::Bool(b) => checkbox(ed, path, key, *b, removable),
+        _ => input(ed, path, key, value, None, removable),
     }
 }
 
@@ -123,20 +186,15 @@ fn is_text_list(path: &str) -> bool {
     )
 }
 
-fn list(state: &StateHandle, path: &str, key: &str, items: &[Value]) -> Html {
+fn list(ed: &Ed, path: &str, key: &str, items: &[Value]) -> Html {
     // The new item is shown and focused: it is at the end of the list, often off-screen.
     let add = {
-        let state = state.clone();
+        let state = ed.d.clone();
         let path = path.to_string();
         let next = items.len();
         Callback::from(move |_| {
-            if let Some(value) = new_item(&state.topology, &path) {
-                state.dispatch(Action::Push {
-                    path: path.clone(),
-                    value,
-                });
-                state.dispatch(Action::Focus(format!("{path}[{next}]")));
-            }
+            state.dispatch(Action::AddItem { path: path.clone() });
+            state.dispatch(Action::Focus(format!("{path}[{next}]")));
         })
     };
     html! {
@@ -144,19 +202,16 @@ fn list(state: &StateHandle, path: &str, key: &str, items: &[Value]) -> Html {
             <legend>{ format!("{} ({})", label(key), items.len()) }</legend>
             { for items.iter().enumerate().map(|(i, item)| {
                 let item_path = format!("{path}[{i}]");
-                let name = item.get("id").or_else(|| item.get("setIdentifier")).or_else(|| item.get("rule")).and_then(Value::as_str).unwrap_or("").to_string();
-                let optional = optional_fields(&item_path);
                 match item {
-                    Value::Object(map) => html! {
-                        <fieldset id={item_path.clone()} tabindex="-1" class="item">
-                            <legend>{ format!("{} {}", label(key).trim_end_matches('s'), name) }{ remove_button(state, &item_path, &name) }</legend>
-                            { for map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| field(state, &join(&item_path, k), k, v, optional.iter().any(|(o, _)| o == k))) }
-                            <div class="adds">
-                                { for optional.iter().filter(|(k, _)| map.get(*k).is_none_or(Value::is_null)).map(|(k, v)| add_button(state, &join(&item_path, k), k, v.clone())) }
-                            </div>
-                        </fieldset>
-                    },
-                    other => field(state, &item_path, &format!("{} {}", label(key), i + 1), other, false),
+                    Value::Object(_) => {
+                        // Its own component: drawn again only when its value, its unapplied
+                        // text or the context its choices read change, not on every edit
+                        // elsewhere (thirty functions are hundreds of fields).
+                        let prefix = format!("{item_path}.");
+                        let drafts: Vec<(String, Draft)> = ed.drafts.range(item_path.clone()..).take_while(|(k, _)| k.starts_with(&prefix) || **k == item_path).map(|(k, d)| (k.clone(), d.clone())).collect();
+                        html! { <ListItem key={item_path.clone()} path={item_path.clone()} list_key={key.to_string()} value={item.clone()} {drafts} kinds={ed.kinds.clone()} d={ed.d.clone()} /> }
+                    }
+                    other => field(ed, &item_path, &format!("{} {}", label(key), i + 1), other, false),
                 }
             }) }
             <button class="add" onclick={add}>{ format!("+ Add to {}", label(key).to_lowercase()) }</button>
@@ -196,14 +251,14 @@ fn written(path: &str, value: &Value) -> String {
 }
 
 fn input(
-    state: &StateHandle,
+    ed: &Ed,
     path: &str,
     key: &str,
     value: &Value,
     suggest: Option<Vec<String>>,
     removable: bool,
 ) -> Html {
-    let draft = state.drafts.get(path);
+    let draft = ed.drafts.get(path);
     let error = draft.and_then(|d| d.error.clone());
     let committed = written(path, value);
     let pending = draft.is_some_and(|d| d.error.is_none() && d.raw != committed);
@@ -220,7 +275,7 @@ fn input(
         }
     };
     let oninput = {
-        let state = state.clone();
+        let state = ed.d.clone();
         let typed = typed.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
@@ -231,7 +286,7 @@ fn input(
     // set the field's text itself, so Enter and `blur` are heard too; applying the value the
     // topology already has changes nothing.
     let commit = {
-        let state = state.clone();
+        let state = ed.d.clone();
         let typed = typed.clone();
         move |e: &Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
@@ -247,7 +302,7 @@ fn input(
         Callback::from(move |e: FocusEvent| commit(&e))
     };
     let onkeydown = {
-        let state = state.clone();
+        let state = ed.d.clone();
         let path = path.to_string();
         let drafted = draft.is_some();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
@@ -279,7 +334,7 @@ fn input(
             if let Some(options) = suggest {
                 <datalist id={list_id}>{ for options.iter().map(|o| html! { <option value={o.clone()} /> }) }</datalist>
             }
-            if removable { { remove_button(state, path, &label(key)) } }
+            if removable { { remove_button(ed, path, &label(key)) } }
             if let Some(message) = error {
                 <span class="error" id={error_id} role="alert">{ message }</span>
             } else if pending {
@@ -289,9 +344,9 @@ fn input(
     }
 }
 
-fn checkbox(state: &StateHandle, path: &str, key: &str, checked: bool, removable: bool) -> Html {
+fn checkbox(ed: &Ed, path: &str, key: &str, checked: bool, removable: bool) -> Html {
     let onchange = {
-        let state = state.clone();
+        let state = ed.d.clone();
         let path = path.to_string();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
@@ -305,13 +360,13 @@ fn checkbox(state: &StateHandle, path: &str, key: &str, checked: bool, removable
         <div class="field check">
             <input id={path.to_string()} type="checkbox" {checked} {onchange} />
             <label for={path.to_string()}>{ label(key) }</label>
-            if removable { { remove_button(state, path, &label(key)) } }
+            if removable { { remove_button(ed, path, &label(key)) } }
         </div>
     }
 }
 
 fn select(
-    state: &StateHandle,
+    ed: &Ed,
     path: &str,
     key: &str,
     value: &Value,
@@ -319,7 +374,7 @@ fn select(
 ) -> Html {
     let current = variant_of(value).unwrap_or_default();
     let onchange = {
-        let state = state.clone();
+        let state = ed.d.clone();
         let path = path.to_string();
         let choices = choices.clone();
         Callback::from(move |e: Event| {
@@ -337,8 +392,8 @@ fn select(
         Value::Object(m) => m.iter().next().map(|(variant, data)| {
             let inner_path = join(path, variant);
             match data {
-                Value::Object(fields) => html! { <>{ for fields.iter().map(|(k, v)| field(state, &join(&inner_path, k), k, v, false)) }</> },
-                other => field(state, &inner_path, variant, other, false),
+                Value::Object(fields) => html! { <>{ for fields.iter().map(|(k, v)| field(ed, &join(&inner_path, k), k, v, false)) }</> },
+                other => field(ed, &inner_path, variant, other, false),
             }
         }),
         _ => None,
@@ -356,7 +411,7 @@ fn select(
     }
 }
 
-fn multi(state: &StateHandle, path: &str, key: &str, value: &Value, options: &[String]) -> Html {
+fn multi(ed: &Ed, path: &str, key: &str, value: &Value, options: &[String]) -> Html {
     let selected: Vec<String> = value
         .as_array()
         .map(|a| {
@@ -371,7 +426,7 @@ fn multi(state: &StateHandle, path: &str, key: &str, value: &Value, options: &[S
             { for options.iter().map(|o| {
                 let on = selected.contains(o);
                 let onchange = {
-                    let state = state.clone();
+                    let state = ed.d.clone();
                     let path = path.to_string();
                     let selected = selected.clone();
                     let o = o.clone();
@@ -388,10 +443,10 @@ fn multi(state: &StateHandle, path: &str, key: &str, value: &Value, options: &[S
     }
 }
 
-fn lines(state: &StateHandle, path: &str, key: &str, items: &[Value]) -> Html {
+fn lines(ed: &Ed, path: &str, key: &str, items: &[Value]) -> Html {
     let text: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
     let oninput = {
-        let state = state.clone();
+        let state = ed.d.clone();
         let path = path.to_string();
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();

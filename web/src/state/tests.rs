@@ -263,3 +263,29 @@ fn a_resource_asked_for_opens_the_templates_view_each_time_it_is_asked() {
     assert_eq!(again.view, View::Templates);
     assert_ne!(again.resource.unwrap().1, first.1);
 }
+
+#[test]
+fn add_item_appends_the_engines_new_item_in_one_undoable_step() {
+    let state = State::default();
+    let n = state.topology.functions.len();
+    let added = run(
+        state.clone(),
+        Action::AddItem {
+            path: "functions".into(),
+        },
+    );
+    assert_eq!(added.topology.functions.len(), n + 1);
+    assert_eq!(
+        serde_json::to_value(added.topology.functions.last()).unwrap(),
+        tandem_engine::editor::new_item(&state.topology, "functions").unwrap()
+    );
+    assert_eq!(run(added, Action::Undo).topology, state.topology);
+    // Not a list: nothing changes.
+    let same = run(
+        state.clone(),
+        Action::AddItem {
+            path: "name".into(),
+        },
+    );
+    assert_eq!(same, state);
+}
