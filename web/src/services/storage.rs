@@ -1,5 +1,7 @@
 //! Autosave to localStorage, versioned, in two slots: a corrupt or unreadable save never costs
-//! the last good one. Saving moves the current save to `previous` only if it still loads.
+//! the last good one. Saving moves the current save to `previous` only if it still loads. The
+//! other designs kept in this browser (a shared link opened beside the work) are stored beside
+//! it, the one edited left out (the two slots hold it).
 
 use tandem_engine::Topology;
 
