@@ -140,7 +140,7 @@ fn designs(state: &StateHandle) -> Html {
             if state.designs.len() > 1 {
                 <label for="design">{ "Design" }</label>
                 <select id="design" onchange={on_switch}>{ for names }</select>
-                <button id="close-design" onclick={dispatch(Action::CloseDesign)} title="Close this design; it can be reopened until the next close">{ "Close" }</button>
+                <button id="close-design" onclick={dispatch(Action::CloseDesign)} title="Close this design; Reopen brings it back until the next close or a reload">{ "Close" }</button>
             }
             { for reopen }
         </nav>
