@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Serves the Tandem console at http://127.0.0.1:8080 (TANDEM_PORT to change), opening on the
 # reference topology. Installs what it needs first (the wasm32 target, wasm-bindgen, trunk,
-# wasm-opt). Builds into `dist/`, which the test suite never touches (it builds into
-# target/suite/), so `scripts/test.sh` can run at the same time.
+# wasm-opt). Builds into `dist/` with cargo's output in `target/serve/`, neither of which the
+# test suite touches (it builds into target/suite/ and target/), so `scripts/test.sh` can run
+# at the same time.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$TANDEM_ROOT"
 PORT="${TANDEM_PORT:-8080}"
+# Cargo's output of its own, always: trunk writes wasm-bindgen's output under cargo's target
+# folder (`wasm-bindgen/release/`), so a second trunk on the same folder (the suite's build)
+# could read a file this one is writing, and ship a .wasm of zeros.
+export CARGO_TARGET_DIR="$TANDEM_ROOT/target/serve"
 
 # The console's own compile needs only the wasm32 target: on a fresh machine it runs while the
 # tools compile, and trunk's cargo call then finds it done (same command, same profile: index.html
