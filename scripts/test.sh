@@ -101,6 +101,11 @@ wasm_size() {
   raw=$(wc -c <"$wasm")
   gz=$(gzip -9 -c "$wasm" | wc -c)
   echo "wasm: $raw bytes, $gz gzipped (ceiling $WASM_GZ_CEILING, goal 350000)"
+  # A WebAssembly module starts with `\0asm`: a half-written file does not.
+  [ "$(head -c 4 "$wasm" | od -An -tx1 | tr -d ' \n')" = "0061736d" ] || {
+    echo "$wasm is not a WebAssembly module"
+    return 1
+  }
   [ "$gz" -le "$WASM_GZ_CEILING" ]
 }
 step wasm-size wasm_size
